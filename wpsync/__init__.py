@@ -1,0 +1,3 @@
+"""wpsync: campaigns-as-code for Woodpecker."""
+
+__version__ = "0.1.0"

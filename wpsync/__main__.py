@@ -1,0 +1,21 @@
+"""Entry point: `python -m wpsync` and the `wpsync` console script."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    # `wpsync --version` is answered before click is imported: start-up time is a measured target.
+    if sys.argv[1:] == ["--version"]:
+        from wpsync import __version__
+
+        sys.stdout.write(f"wpsync {__version__}\n")
+        return
+    from wpsync.cli import run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()
