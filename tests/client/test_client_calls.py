@@ -1,0 +1,148 @@
+"""Each method sends the documented request and returns the documented part of the answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.client.client_helpers import KEY, MakeClient, reply
+from wpsync.client import DEFAULT_BASE_URL, WoodpeckerApiError, WoodpeckerClient
+from wpsync.errors import API_KEY_ENV, InputError
+
+SPEC = Path(__file__).parents[1] / "data" / "spec"
+
+
+def test_create_campaign_posts_the_body_with_the_key_header(make_client: MakeClient) -> None:
+    body = json.loads((SPEC / "create-one-step-email.json").read_text())
+    client, script, _ = make_client(reply(201, {"id": 42, "status": "DRAFT", **body}))
+    created = client.create_campaign(body)
+    assert created["id"] == 42
+    request = script.requests[0]
+    assert (request.method, str(request.url)) == ("POST", "https://wp.test/rest/v2/campaigns")
+    assert request.headers["x-api-key"] == KEY
+    assert request.headers["content-type"] == "application/json"
+    assert script.body() == body
+
+
+@pytest.mark.parametrize("status", [200, 201])
+def test_add_step_accepts_200_and_201(make_client: MakeClient, status: int) -> None:
+    client, script, _ = make_client(reply(status, {"id": 7, "steps": {}}))
+    assert client.add_step(7, {"parent_id": "p", "step": {"type": "EMAIL"}})["id"] == 7
+    assert script.requests[0].url.path == "/rest/v2/campaigns/7/steps"
+    assert script.body() == {"parent_id": "p", "step": {"type": "EMAIL"}}
+
+
+def test_get_campaign(make_client: MakeClient) -> None:
+    client, script, _ = make_client(reply(200, {"id": 9, "status": "RUNNING"}))
+    assert client.get_campaign(9) == {"id": 9, "status": "RUNNING"}
+    assert (script.requests[0].method, script.requests[0].url.path) == ("GET", "/rest/v2/campaigns/9")
+
+
+@pytest.mark.parametrize("action", ["make_editable", "run", "pause", "stop"])
+def test_status_transitions_post_to_their_paths(make_client: MakeClient, action: str) -> None:
+    client, script, _ = make_client(reply(200))
+    assert getattr(client, action)(5) is None
+    assert (script.requests[0].method, script.requests[0].url.path) == (
+        "POST",
+        f"/rest/v2/campaigns/5/{action}",
+    )
+
+
+def test_list_campaigns_with_and_without_a_status_filter(make_client: MakeClient) -> None:
+    client, script, _ = make_client(reply(200, [{"id": 1}, {"id": 2}]))
+    assert client.list_campaigns() == [{"id": 1}, {"id": 2}]
+    client.list_campaigns(["RUNNING", "DRAFT"])
+    assert script.requests[0].url.path == "/rest/v1/campaign_list"
+    assert "status" not in script.requests[0].url.params
+    assert script.requests[1].url.params["status"] == "RUNNING,DRAFT"
+
+
+def test_campaign_stats_and_processed_by_step(make_client: MakeClient) -> None:
+    stats = {
+        "steps": [{"step_id": "s-1", "type": "EMAIL", "processed": 3}, {"step_id": "s-2", "processed": 0}]
+    }
+    client, script, _ = make_client(reply(200, [{"id": 4, "name": "x", "stats": stats}]))
+    assert client.campaign_stats(4) == stats
+    assert client.processed_by_step(4) == {"s-1": 3, "s-2": 0}
+    assert script.requests[0].url.params["id"] == "4"
+
+
+def test_unknown_campaign_in_the_stats_list_is_campaign_not_exist(make_client: MakeClient) -> None:
+    client, _, _ = make_client(reply(200, []))
+    with pytest.raises(WoodpeckerApiError) as caught:
+        client.campaign_stats(4)
+    assert caught.value.code == "CAMPAIGN_NOT_EXIST"
+    assert str(caught.value).startswith("campaign 4 does not exist in Woodpecker")
+
+
+def test_stats_without_the_assumed_steps_shape_is_reported_not_guessed(make_client: MakeClient) -> None:
+    client, _, _ = make_client(reply(200, [{"id": 4, "stats": {"sent": 10}}]))
+    with pytest.raises(WoodpeckerApiError, match="no per-step 'processed' counts"):
+        client.processed_by_step(4)
+
+
+def test_mailboxes_and_linkedin_accounts(make_client: MakeClient) -> None:
+    client, script, _ = make_client(
+        reply(200, [{"id": 1, "type": "SMTP"}]), reply(200, {"linkedin_accounts": [{"id": 2}]})
+    )
+    assert client.mailboxes() == [{"id": 1, "type": "SMTP"}]
+    assert client.linkedin_accounts() == [{"id": 2}]
+    assert [r.url.path for r in script.requests] == ["/rest/v2/mailboxes", "/rest/v2/linkedin_accounts"]
+
+
+def test_every_request_carries_all_four_timeouts(make_client: MakeClient) -> None:
+    client, script, _ = make_client(reply(200, []), timeout=httpx.Timeout(1.0, read=2.5))
+    client.mailboxes()
+    assert script.requests[0].extensions["timeout"] == {
+        "connect": 1.0,
+        "read": 2.5,
+        "write": 1.0,
+        "pool": 1.0,
+    }
+
+
+def test_a_success_without_json_is_an_error_and_a_post_may_be_committed(make_client: MakeClient) -> None:
+    client, _, _ = make_client(reply(201, text="<html>ok</html>"))
+    with pytest.raises(WoodpeckerApiError) as caught:
+        client.create_campaign({"name": "x"})
+    assert caught.value.maybe_committed
+    assert "will check before retrying" in str(caught.value)
+    client, _, _ = make_client(reply(200, {"not": "a list"}))
+    with pytest.raises(WoodpeckerApiError, match="not a JSON array") as caught:
+        client.mailboxes()
+    assert not caught.value.maybe_committed
+
+
+@pytest.mark.parametrize("bad", ["5/../6", 0, -1, True, 1.0])
+def test_campaign_ids_must_be_positive_ints(make_client: MakeClient, bad: object) -> None:
+    client, script, _ = make_client(reply(200, {}))
+    with pytest.raises(TypeError):
+        client.get_campaign(bad)  # type: ignore[arg-type]
+    assert script.requests == []
+
+
+def test_from_env_reads_key_and_url() -> None:
+    env = {API_KEY_ENV: "k-123456", "WOODPECKER_API_URL": "http://localhost:9/rest/"}
+    with WoodpeckerClient.from_env(env) as client:
+        assert client.base_url == "http://localhost:9/rest"
+    with WoodpeckerClient.from_env({API_KEY_ENV: "k-123456"}) as client:
+        assert client.base_url == DEFAULT_BASE_URL
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "WOODPECKER_API_KEY is not set"),
+        ({API_KEY_ENV: "  "}, "WOODPECKER_API_KEY is not set"),
+        (
+            {API_KEY_ENV: "k-123456", "WOODPECKER_API_URL": "api.woodpecker.co/rest"},
+            "must start with https://",
+        ),
+    ],
+)
+def test_from_env_says_what_is_missing(env: dict[str, str], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        WoodpeckerClient.from_env(env)

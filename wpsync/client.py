@@ -1,0 +1,275 @@
+"""The Woodpecker REST API client: one typed method per call wpsync makes.
+
+    method                        HTTP                                        returns
+    ----------------------------  ------------------------------------------  --------------------------
+    create_campaign(body)         POST /v2/campaigns                    201   the full campaign payload
+    add_step(id, body)            POST /v2/campaigns/{id}/steps     200/201   the full campaign payload
+    get_campaign(id)              GET  /v2/campaigns/{id}                     the full campaign payload
+    make_editable(id)             POST /v2/campaigns/{id}/make_editable       None  (-> EDITED)
+    run(id) / pause(id) / stop(id) POST /v2/campaigns/{id}/run|pause|stop     None
+    list_campaigns(status=None)   GET  /v1/campaign_list[?status=A,B]         list of campaigns
+    campaign_stats(id)            GET  /v1/campaign_list?id={id}              that campaign's "stats"
+    processed_by_step(id)         (campaign_stats)                            {step id: processed}
+    mailboxes()                   GET  /v2/mailboxes                          bare array
+    linkedin_accounts()           GET  /v2/linkedin_accounts                  ["linkedin_accounts"]
+
+Every call holds the API key's process-wide lock while it is on the wire (Woodpecker serves one request
+per account at a time) and has connect/read/write/pool timeouts. Failures raise ``WoodpeckerApiError``
+(an ``ApiError``: status, code, message, details, field errors, and a one-line summary saying what to
+do) or ``WoodpeckerUnreachable`` (an ``ApiUnreachable``: no HTTP answer at all).
+
+Retry rule — and the seam for settling a POST:
+
+    answer                          GET                         POST
+    ------------------------------  --------------------------  ----------------------------------------
+    429                             back off and resend         back off and resend: the rate limiter
+                                                                drops it before processing
+    5xx                             back off and resend         raise, maybe_committed=True
+    connect refused / timed out     back off and resend         raise, maybe_committed=False (not sent)
+    read/write timeout, dropped     back off and resend         raise, maybe_committed=True
+    other 4xx                       raise                       raise, maybe_committed=False
+
+``maybe_committed`` (on both exception classes; ``client_errors.maybe_committed(exc)`` reads it from
+any exception) is True only when a POST may have taken effect. The caller must then look before
+resending — GET the campaign, find it or the step — so a lost answer never creates a duplicate.
+Back-off is capped exponential with full jitter, bounded in attempts and total time (``RetryPolicy``).
+
+The key is never in a URL, an exception, a log record or a repr: see ``wpsync.transport``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from wpsync import __version__
+from wpsync.client_errors import (
+    API_URL_ENV,
+    WoodpeckerApiError,
+    WoodpeckerUnreachable,
+    bad_success_body,
+    maybe_committed,
+)
+from wpsync.errors import API_KEY_ENV, ApiErrorInfo, InputError
+from wpsync.transport import ApiKeyAuth, RetryPolicy, Secret, Sender, fingerprint
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "RetryPolicy",
+    "WoodpeckerApiError",
+    "WoodpeckerClient",
+    "WoodpeckerUnreachable",
+    "maybe_committed",
+]
+
+JsonObject = dict[str, Any]
+DEFAULT_BASE_URL = "https://api.woodpecker.co/rest"
+# Read must outlast Woodpecker's 15 s queue: a queued request is slow, not lost.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=40.0, write=20.0, pool=10.0)
+
+
+def _campaign_id(value: int) -> int:
+    # Ids go into URL paths: only a real positive int may, never a string that could add a path.
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise TypeError(f"campaign id must be a positive int, not {value!r}")
+    return value
+
+
+class WoodpeckerClient:
+    """A synchronous Woodpecker client for one API key; use it as a context manager."""
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not api_key or not api_key.strip():
+            raise InputError(f"{API_KEY_ENV} is empty — set it to the account's Woodpecker API key")
+        base_url = base_url.rstrip("/")
+        if not base_url.startswith(("https://", "http://")):
+            raise InputError(f"{API_URL_ENV} must start with https:// (it is {base_url!r})")
+        self._secret = Secret(api_key.strip())
+        self._fingerprint = fingerprint(self._secret.reveal())
+        self.base_url = base_url
+        self._http = httpx.Client(
+            base_url=base_url,
+            auth=ApiKeyAuth(self._secret),
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            transport=transport,
+            headers={"user-agent": f"wpsync/{__version__}", "accept": "application/json"},
+            follow_redirects=False,  # a redirect would be a wrong base URL; say so, do not follow
+        )
+        self._sender = Sender(self._http, self._secret, retry or RetryPolicy(), sleep, clock, rng)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Self:
+        """Key from WOODPECKER_API_KEY, base URL from WOODPECKER_API_URL (default: Woodpecker's)."""
+        env = os.environ if environ is None else environ
+        key = env.get(API_KEY_ENV, "")
+        if not key.strip():
+            raise InputError(f"{API_KEY_ENV} is not set — export it with the account's Woodpecker API key")
+        return cls(key, env.get(API_URL_ENV) or DEFAULT_BASE_URL, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"WoodpeckerClient(base_url={self.base_url!r}, key=sha256:{self._fingerprint})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- campaigns (v2) ---------------------------------------------------------------------------
+
+    def create_campaign(self, body: Mapping[str, Any]) -> JsonObject:
+        name = body.get("name")
+        subject = f"campaign {name!r}" if isinstance(name, str) else "the new campaign"
+        return self._object("POST", "/v2/campaigns", subject, body=dict(body))
+
+    def add_step(self, campaign_id: int, body: Mapping[str, Any]) -> JsonObject:
+        cid = _campaign_id(campaign_id)
+        return self._object("POST", f"/v2/campaigns/{cid}/steps", f"campaign {cid}", body=dict(body))
+
+    def get_campaign(self, campaign_id: int) -> JsonObject:
+        cid = _campaign_id(campaign_id)
+        return self._object("GET", f"/v2/campaigns/{cid}", f"campaign {cid}")
+
+    def make_editable(self, campaign_id: int) -> None:
+        self._transition(campaign_id, "make_editable")
+
+    def run(self, campaign_id: int) -> None:
+        self._transition(campaign_id, "run")
+
+    def pause(self, campaign_id: int) -> None:
+        self._transition(campaign_id, "pause")
+
+    def stop(self, campaign_id: int) -> None:
+        self._transition(campaign_id, "stop")
+
+    # -- campaign list and statistics (v1) --------------------------------------------------------
+
+    def list_campaigns(self, status: Sequence[str] | None = None) -> list[JsonObject]:
+        """All campaigns (no paging), or those in any of ``status`` (e.g. ["RUNNING", "DRAFT"])."""
+        params = {"status": ",".join(status)} if status else None
+        return self._list("/v1/campaign_list", "the campaign list", params=params)
+
+    def campaign_stats(self, campaign_id: int) -> JsonObject:
+        cid = _campaign_id(campaign_id)
+        path, subject = "/v1/campaign_list", f"campaign {cid}"
+        response = self._sender.send("GET", path, subject=subject, params={"id": str(cid)})
+        data = self._json(response, "GET", path, "a campaign list")
+        items = data if isinstance(data, list) else [data]
+        found = [c for c in items if isinstance(c, dict) and c.get("id") == cid] or [
+            c for c in items[:1] if isinstance(c, dict)
+        ]
+        if not found:
+            info = ApiErrorInfo(
+                status=404,
+                code="CAMPAIGN_NOT_EXIST",
+                message="Campaign not found",
+                details=f"GET {path}?id={cid} listed no campaign",
+            )
+            raise WoodpeckerApiError(
+                info,
+                f"campaign {cid} does not exist in Woodpecker (not in the campaign list)"
+                f" — check the campaign id, and that {API_KEY_ENV} belongs to the account that owns it",
+                method="GET",
+                path=path,
+                maybe_committed=False,
+            )
+        stats = found[0].get("stats")
+        if not isinstance(stats, dict):
+            raise self._bad(response, "a campaign with a stats object", "GET", path)
+        return stats
+
+    def processed_by_step(self, campaign_id: int) -> dict[str, int]:
+        """Prospects processed per step id.
+
+        ASSUMPTION (api-notes.md "Processed prospects"): stats carry ``"steps": [{"step_id", "type",
+        "processed"}]``. This method is the only place that knows the shape; fix it here if it differs.
+        """
+        stats = self.campaign_stats(campaign_id)
+        steps = stats.get("steps")
+        rows = steps if isinstance(steps, list) else None
+        if rows is None or not all(
+            isinstance(r, dict) and isinstance(r.get("step_id"), str) and isinstance(r.get("processed"), int)
+            for r in rows
+        ):
+            info = ApiErrorInfo(status=200, message="stats without a readable 'steps' list")
+            raise WoodpeckerApiError(
+                info,
+                f"Woodpecker's stats for campaign {campaign_id} have no per-step 'processed' counts in the"
+                " shape wpsync assumes — report this; wpsync cannot tell whether a step can take a follow-up",
+                method="GET",
+                path="/v1/campaign_list",
+                maybe_committed=False,
+            )
+        return {r["step_id"]: r["processed"] for r in rows}
+
+    # -- accounts ---------------------------------------------------------------------------------
+
+    def mailboxes(self) -> list[JsonObject]:
+        return self._list("/v2/mailboxes", "the mailbox list")
+
+    def linkedin_accounts(self) -> list[JsonObject]:
+        path = "/v2/linkedin_accounts"
+        data = self._object("GET", path, "the LinkedIn account list")
+        accounts = data.get("linkedin_accounts")
+        if not isinstance(accounts, list):
+            raise WoodpeckerApiError(
+                ApiErrorInfo(status=200, message="no 'linkedin_accounts' array"),
+                f"Woodpecker answered GET {path} without a 'linkedin_accounts' array — check {API_URL_ENV}",
+                method="GET",
+                path=path,
+                maybe_committed=False,
+            )
+        return [a for a in accounts if isinstance(a, dict)]
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _transition(self, campaign_id: int, action: str) -> None:
+        cid = _campaign_id(campaign_id)
+        # 200 with no body per the docs; any body is ignored, the caller reads the status back.
+        self._sender.send("POST", f"/v2/campaigns/{cid}/{action}", subject=f"campaign {cid}")
+
+    def _object(self, method: str, path: str, subject: str, body: Any = None) -> JsonObject:
+        response = self._sender.send(method, path, subject=subject, body=body)
+        data = self._json(response, method, path, "a JSON object")
+        if not isinstance(data, dict):
+            raise self._bad(response, "a JSON object", method, path)
+        return data
+
+    def _list(self, path: str, subject: str, params: dict[str, str] | None = None) -> list[JsonObject]:
+        response = self._sender.send("GET", path, subject=subject, params=params)
+        data = self._json(response, "GET", path, "a JSON array")
+        if not isinstance(data, list):
+            raise self._bad(response, "a JSON array", "GET", path)
+        return [item for item in data if isinstance(item, dict)]
+
+    def _json(self, response: httpx.Response, method: str, path: str, expected: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise self._bad(response, expected, method, path) from None
+
+    def _bad(self, response: httpx.Response, expected: str, method: str, path: str) -> WoodpeckerApiError:
+        return bad_success_body(response, expected, method=method, path=path, secret=self._secret.reveal())

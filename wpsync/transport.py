@@ -1,0 +1,184 @@
+"""One request at a time per API key, retried with capped, fully jittered exponential back-off.
+
+Woodpecker serves one request at a time per account, queues 6 more for at most 15 s and answers 429 to
+the rest, with no Retry-After. So, within this process, every request made with a key holds that key's
+lock (``key_lock``) for exactly one attempt — sending and reading the answer — and releases it while
+backing off, so other threads on the key go ahead. Across processes only the 429 back-off helps.
+
+The registry of locks is keyed by a SHA-256 of the key: the key itself is never a visible value here.
+The key reaches the wire only through ``ApiKeyAuth``, so it is not in the httpx client's default
+headers, URLs or any repr; it is in the request's headers only while that request is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from wpsync.client_errors import api_error, parse_error_body, unreachable
+
+API_KEY_HEADER = "x-api-key"
+log = logging.getLogger("wpsync.client")
+
+_registry_guard = threading.Lock()
+_key_locks: dict[str, threading.Lock] = {}
+
+
+def fingerprint(api_key: str) -> str:
+    """A short, non-reversible name for a key: safe in reprs and logs, tells two accounts apart."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:12]
+
+
+def key_lock(api_key: str) -> threading.Lock:
+    """The process-wide lock of one API key, shared by every client using that key."""
+    digest = hashlib.sha256(api_key.encode()).hexdigest()
+    with _registry_guard:
+        return _key_locks.setdefault(digest, threading.Lock())
+
+
+def _mark_header_sensitive() -> None:
+    # Defence in depth: httpx masks these headers as "[secure]" in Headers' repr, so a request
+    # printed in a debugger or by someone's logging hook shows no key. Private httpx detail, so guarded.
+    sensitive = getattr(getattr(httpx, "_models", None), "SENSITIVE_HEADERS", None)
+    if isinstance(sensitive, set):
+        sensitive.add(API_KEY_HEADER)
+
+
+_mark_header_sensitive()
+
+
+class Secret:
+    """Holds the key; prints as [redacted] however it is formatted."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret([redacted])"
+
+    __str__ = __repr__
+
+
+class ApiKeyAuth(httpx.Auth):
+    """Adds the key header to each request as it is sent, and to nothing else."""
+
+    def __init__(self, secret: Secret) -> None:
+        self._secret = secret
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[API_KEY_HEADER] = self._secret.reveal()
+        yield request
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Back-off for retryable answers: try ``k`` (from 1) waits uniform(0, min(max_delay, base·2^(k-1))).
+
+    Stops after ``max_attempts`` sends, or when the next wait would end past ``max_elapsed`` seconds
+    since the first send. The defaults outlast Woodpecker's 15 s queue a few times over.
+    """
+
+    max_attempts: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_elapsed: float = 60.0
+
+    def delay(self, retry: int, rng: random.Random) -> float:
+        return rng.uniform(0.0, min(self.max_delay, self.base_delay * 2 ** (retry - 1)))
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+@dataclass
+class Sender:
+    """Sends one call: serialised per key, retried per the rule in ``wpsync.client``'s docstring."""
+
+    http: httpx.Client
+    secret: Secret
+    retry: RetryPolicy
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    rng: random.Random | None = None
+
+    def __post_init__(self) -> None:
+        self._lock = key_lock(self.secret.reveal())
+        self._rng = self.rng or random.Random()
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        subject: str,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> httpx.Response:
+        """A 2xx answer, or a WoodpeckerApiError / WoodpeckerUnreachable saying what to do."""
+        is_get = method == "GET"
+        key = self.secret.reveal()
+        start = self.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            failure: httpx.HTTPError | None = None
+            response: httpx.Response | None = None
+            with self._lock:
+                try:
+                    response = self.http.request(method, path, params=params, json=body)
+                except httpx.HTTPError as exc:  # transport failures, and a body that cannot be decoded
+                    failure = exc
+            if response is not None and response.is_success:
+                return response
+            if response is not None:
+                status = response.status_code
+                # 429 is dropped by the rate limiter before processing, so even a POST may be resent.
+                retryable = status == 429 or (is_get and status >= 500)
+                what = f"{status}"
+            else:
+                assert failure is not None
+                retryable = is_get
+                what = type(failure).__name__
+            wait = self.retry.delay(attempt, self._rng)
+            if (
+                retryable
+                and attempt < self.retry.max_attempts
+                and self.clock() - start + wait <= self.retry.max_elapsed
+            ):
+                log.info("%s %s -> %s; retry %d in %.2f s", method, path, what, attempt, wait)
+                self.sleep(wait)
+                continue
+            if failure is not None:
+                # ``from None``: httpx's exception holds the request, headers and all; keep it out.
+                raise unreachable(
+                    failure,
+                    method=method,
+                    path=path,
+                    base_url=str(self.http.base_url).rstrip("/"),
+                    attempts=attempt,
+                    secret=key,
+                ) from None
+            assert response is not None
+            info = parse_error_body(response.status_code, response.content, key)
+            raise api_error(
+                info,
+                method=method,
+                path=path,
+                subject=subject,
+                maybe_committed=not is_get and response.status_code >= 500,
+                attempts=attempt,
+                secret=key,
+            )
