@@ -92,10 +92,17 @@ def scan(text: str) -> tuple[list[Snippet], list[SnippetSyntaxError]]:
         inner = text[open_at + 2 : end]
         nested = inner.find("{{")
         if nested != -1:
-            errors.append(SnippetSyntaxError("snippets cannot be nested inside a snippet", open_at))
-            # Resume after the outer snippet's closing braces so one mistake is reported once.
+            # Either a snippet inside a snippet ({{A {{B}} }}) or a '{{' left open before the next one.
             outer_end = text.find("}}", end + 2)
-            pos = (outer_end + 2) if outer_end != -1 else end + 2
+            next_open = text.find("{{", end + 2)
+            if outer_end != -1 and (next_open == -1 or outer_end < next_open):
+                errors.append(SnippetSyntaxError("snippets cannot be nested inside a snippet", open_at))
+                pos = outer_end + 2  # report one mistake once
+            else:
+                errors.append(
+                    SnippetSyntaxError("'{{' is not closed with '}}' before the next '{{'", open_at)
+                )
+                pos = open_at + 2 + nested
             continue
         try:
             snippets.append(_parse_one(inner, open_at, end + 2))
@@ -124,7 +131,7 @@ def _parse_one(inner: str, start: int, end: int) -> Snippet:
         raise SnippetSyntaxError(f"{shown}: empty snippet name", start)
     if not _NAME.match(name):
         raise SnippetSyntaxError(
-            f"{shown}: snippet names are upper-case letters, digits and underscores, as in {{{{FIRST_NAME}}}}",
+            f"{shown}: snippet names are upper-case letters, digits and underscores: {{{{FIRST_NAME}}}}",
             start,
         )
     args = tuple(_quoted(arg, shown, start) for arg in raw_args)
@@ -141,7 +148,9 @@ def _parse_one(inner: str, start: int, end: int) -> Snippet:
     if (m := _SNIPPET_NUMBERED.match(name)) and not 1 <= int(m.group(1)) <= 15:
         raise SnippetSyntaxError(f"{shown}: custom snippets run from SNIPPET_1 to SNIPPET_15", start)
     if len(args) > 1:
-        raise SnippetSyntaxError(f'{shown}: a snippet takes at most one fallback: {{{{{name} | "…"}}}}', start)
+        raise SnippetSyntaxError(
+            f'{shown}: a snippet takes at most one fallback: {{{{{name} | "…"}}}}', start
+        )
     return Snippet("field", name, args, start, end)
 
 

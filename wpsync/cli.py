@@ -1,0 +1,113 @@
+"""The command line: options in, a call to a command function, an exit code out.
+
+Every command lives in ``wpsync.commands.*`` and is imported only when run, so ``wpsync --version``
+and small commands do not pay for pydantic, httpx or the emulator. Errors from the wpsync family are
+printed here and only here (one line each, on stderr), with their exit codes:
+
+    0 ok · 1 error · 2 changes to apply (plan --detailed-exitcode) · 3 refused changes · 4 stale plan ·
+    5 state locked · 130 interrupted. Click's usage errors exit 1 (bad input), so 2 always means changes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wpsync import __version__
+from wpsync.errors import EXIT_ERROR, WpsyncError, redact
+
+CAMPAIGNS = Path("campaigns")
+
+
+def _echo(text: str) -> None:
+    click.echo(text)
+
+
+def _as_input_error(exc: click.UsageError) -> None:
+    # Click exits 2 on usage errors; wpsync reserves 2 for "changes to apply", so a usage error is 1.
+    setattr(exc, "exit_code", EXIT_ERROR)  # noqa: B010 - an instance override of a class attribute
+
+
+class WpsyncGroup(click.Group):
+    """Turns wpsync errors into one line on stderr and an exit code; never a traceback."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            _as_input_error(exc)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            _as_input_error(exc)
+            raise
+        except WpsyncError as exc:
+            for line in exc.lines():
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: say so plainly, without a traceback unless asked
+            if os.environ.get("WPSYNC_DEBUG"):
+                raise
+            click.echo(f"internal error (a bug in wpsync; please report it): {redact(repr(exc))}", err=True)
+            click.echo("set WPSYNC_DEBUG=1 to see the traceback", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=WpsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wpsync", message="%(prog)s %(version)s")
+def main() -> None:
+    """Campaigns-as-code for Woodpecker: validate, plan and apply campaign files."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+    """Check campaign files (default: campaigns/) and report every problem at once."""
+    from wpsync.commands.validate import validate as run_validate
+
+    sys.exit(run_validate(list(paths) or [CAMPAIGNS], strict=strict, output_format=output_format, echo=_echo))
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the campaign file format (for editors: `#:schema` in TOML)."""
+    from wpsync.schema import schema_json
+
+    click.echo(schema_json())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--api-key", "api_keys", multiple=True, help="Accept only this key (repeatable); default: any.")
+@click.option(
+    "--persist", type=click.Path(path_type=Path), help="Keep the emulator's data in this JSON file."
+)
+@click.option(
+    "--seed-examples", is_flag=True, help="Create the mailboxes and LinkedIn account of the spec examples."
+)
+def emulator(
+    host: str, port: int, api_keys: tuple[str, ...], persist: Path | None, seed_examples: bool
+) -> None:
+    """Serve a local, strict Woodpecker API emulator over HTTP (for tests, demos and rehearsals)."""
+    from wpsync.emulator.server import serve
+
+    serve(host, port, list(api_keys), persist, seed_examples)
+
+
+def run() -> None:
+    main()

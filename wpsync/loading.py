@@ -1,0 +1,180 @@
+"""Read campaign files: bytes → TOML → validated models, or every problem found, each with file and line.
+
+The boundary between the user's files and the pure core. Reading (``read_sources``) is kept apart from
+parsing (``parse_source``) so a caller that already knows a file is unchanged, by the hash of its bytes,
+never pays for parsing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import rtoml
+from pydantic import ValidationError
+
+from wpsync import rules
+from wpsync.errors import InputError, Problem
+from wpsync.models import Campaign
+from wpsync.pydantic_messages import describe
+from wpsync.toml_lines import index_lines, line_of
+
+KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
+KEY_RULE = (
+    "a campaign key (the file name without .toml) is 1–64 of a-z, 0-9, '-' and '_', "
+    "starting with a letter or digit"
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One campaign file's bytes, before any parsing."""
+
+    key: str
+    path: Path
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+@dataclass
+class Loaded:
+    """The outcome of parsing one file: a campaign if it had no errors, and all its findings."""
+
+    source: Source
+    campaign: Campaign | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def campaign_paths(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise InputError(
+            f"{directory}: no such directory; pass the folder of campaign files (default: campaigns/)"
+        )
+    return sorted(directory.glob("*.toml"))
+
+
+def read_source(path: Path) -> Source:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
+    return Source(key=path.stem, path=path, data=data)
+
+
+def read_sources(directory: Path) -> list[Source]:
+    return [read_source(path) for path in campaign_paths(directory)]
+
+
+def parse_source(source: Source) -> Loaded:
+    """Parse and validate one file, collecting every problem instead of stopping at the first."""
+    name = source.display
+    problems: list[Problem] = []
+    if not KEY_PATTERN.match(source.key):
+        problems.append(
+            Problem(name, "", f'"{source.key}" is not a valid campaign key: {KEY_RULE}; rename the file')
+        )
+    try:
+        text = source.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+        return Loaded(source, None, problems)
+    document, syntax = parse_toml(text)
+    if document is None:
+        problems.append(Problem(name, "", syntax or "not valid TOML", line=_syntax_line(syntax)))
+        return Loaded(source, None, problems)
+    campaign, findings = validate_document(document)
+    lines = index_lines(text) if findings else {}
+    located = [
+        Problem(name, format_loc(f.loc), f.message, line_of(lines, f.loc), f.severity) for f in findings
+    ]
+    problems.extend(sorted(located, key=lambda p: p.line or 0))
+    ok = campaign is not None and not any(p.severity == "error" for p in problems)
+    return Loaded(source, campaign if ok else None, problems)
+
+
+def parse_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The document, or None and a message with line and column."""
+    try:
+        return rtoml.loads(text), None
+    except rtoml.TomlParsingError as fast_error:
+        # tomllib's messages are clearer and end in "(at line L, column C)"; use them for the report.
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            return None, f"invalid TOML: {exc}"
+        return None, f"invalid TOML: {fast_error}"
+
+
+def _syntax_line(message: str | None) -> int | None:
+    match = re.search(r"line (\d+)", message or "")
+    return int(match.group(1)) if match else None
+
+
+def validate_document(document: dict[str, Any]) -> tuple[Campaign | None, list[rules.Finding]]:
+    """Shapes and types first (pydantic, all errors at once), then the cross-field rules."""
+    try:
+        campaign = Campaign.model_validate(document)
+    except ValidationError as exc:
+        return None, describe(exc) + _rules_on_valid_steps(document)
+    return campaign, rules.check_campaign(campaign)
+
+
+def _rules_on_valid_steps(document: dict[str, Any]) -> list[rules.Finding]:
+    """When the file has shape errors, still run the step rules on every step that is itself valid."""
+    from pydantic import TypeAdapter
+
+    from wpsync.models import Step
+
+    steps = document.get("steps")
+    if not isinstance(steps, list):
+        return []
+    adapter: TypeAdapter[Any] = TypeAdapter(Step)
+    first_email = next(
+        (i for i, raw in enumerate(steps) if isinstance(raw, dict) and raw.get("type") == "EMAIL"), None
+    )
+    findings: list[rules.Finding] = []
+    for index, raw in enumerate(steps):
+        try:
+            step = adapter.validate_python(raw)
+        except ValidationError:
+            continue  # its shape errors are already reported
+        findings.extend(rules.check_step(index, step, first_email=index == first_email))
+    return findings
+
+
+def format_loc(loc: tuple[str | int, ...]) -> str:
+    """("steps", 2, "versions", 1, "subject") → "steps[2].versions[1].subject"."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def load_campaign(path: Path) -> Campaign:
+    """One file, or an InputError listing all its errors."""
+    loaded = parse_source(read_source(path))
+    if loaded.campaign is None:
+        raise InputError(loaded.errors)
+    return loaded.campaign
