@@ -1,17 +1,17 @@
 """The Woodpecker REST API client: one typed method per call wpsync makes.
 
-    method                        HTTP                                        returns
-    ----------------------------  ------------------------------------------  --------------------------
-    create_campaign(body)         POST /v2/campaigns                    201   the full campaign payload
-    add_step(id, body)            POST /v2/campaigns/{id}/steps     200/201   the full campaign payload
-    get_campaign(id)              GET  /v2/campaigns/{id}                     the full campaign payload
-    make_editable(id)             POST /v2/campaigns/{id}/make_editable       None  (-> EDITED)
-    run(id) / pause(id) / stop(id) POST /v2/campaigns/{id}/run|pause|stop     None
-    list_campaigns(status=None)   GET  /v1/campaign_list[?status=A,B]         list of campaigns
-    campaign_stats(id)            GET  /v1/campaign_list?id={id}              that campaign's "stats"
-    processed_by_step(id)         (campaign_stats)                            {step id: processed}
-    mailboxes()                   GET  /v2/mailboxes                          bare array
-    linkedin_accounts()           GET  /v2/linkedin_accounts                  ["linkedin_accounts"]
+    method                         HTTP                                        returns
+    -----------------------------  ------------------------------------------  -------------------------
+    create_campaign(body)          POST /v2/campaigns                    201   the full campaign payload
+    add_step(id, body)             POST /v2/campaigns/{id}/steps     200/201   the full campaign payload
+    get_campaign(id)               GET  /v2/campaigns/{id}                     the full campaign payload
+    make_editable(id)              POST /v2/campaigns/{id}/make_editable       None  (-> EDITED)
+    run(id) / pause(id) / stop(id)  POST /v2/campaigns/{id}/run|pause|stop      None
+    list_campaigns(status=None)    GET  /v1/campaign_list[?status=A,B]         list of campaigns
+    campaign_stats(id)             GET  /v1/campaign_list?id={id}              that campaign's "stats"
+    processed_by_step(id)          (campaign_stats)                            {step id: processed}
+    mailboxes()                    GET  /v2/mailboxes                          bare array
+    linkedin_accounts()            GET  /v2/linkedin_accounts                  ["linkedin_accounts"]
 
 Every call holds the API key's process-wide lock while it is on the wire (Woodpecker serves one request
 per account at a time) and has connect/read/write/pool timeouts. Failures raise ``WoodpeckerApiError``

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import random
 import threading
 import time
@@ -28,20 +29,37 @@ from wpsync.client_errors import api_error, parse_error_body, unreachable
 API_KEY_HEADER = "x-api-key"
 log = logging.getLogger("wpsync.client")
 
-_registry_guard = threading.Lock()
-_key_locks: dict[str, threading.Lock] = {}
-
 
 def fingerprint(api_key: str) -> str:
     """A short, non-reversible name for a key: safe in reprs and logs, tells two accounts apart."""
     return hashlib.sha256(api_key.encode()).hexdigest()[:12]
 
 
+class _KeyLocks:
+    """Locks by SHA-256 of the key, so the registry holds no key."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def get(self, api_key: str) -> threading.Lock:
+        digest = hashlib.sha256(api_key.encode()).hexdigest()
+        with self._guard:
+            return self._locks.setdefault(digest, threading.Lock())
+
+
+_key_locks = _KeyLocks()
+# A fork copies locks in whatever state they are, but not the threads holding them: a child would wait
+# forever on a key another thread was using. So a forked child starts with fresh locks.
+os.register_at_fork(after_in_child=_key_locks.reset)
+
+
 def key_lock(api_key: str) -> threading.Lock:
     """The process-wide lock of one API key, shared by every client using that key."""
-    digest = hashlib.sha256(api_key.encode()).hexdigest()
-    with _registry_guard:
-        return _key_locks.setdefault(digest, threading.Lock())
+    return _key_locks.get(api_key)
 
 
 def _mark_header_sensitive() -> None:
@@ -115,7 +133,6 @@ class Sender:
     rng: random.Random | None = None
 
     def __post_init__(self) -> None:
-        self._lock = key_lock(self.secret.reveal())
         self._rng = self.rng or random.Random()
 
     def send(
@@ -136,7 +153,7 @@ class Sender:
             attempt += 1
             failure: httpx.HTTPError | None = None
             response: httpx.Response | None = None
-            with self._lock:
+            with key_lock(key):  # looked up each time: a forked child gets fresh locks
                 try:
                     response = self.http.request(method, path, params=params, json=body)
                 except httpx.HTTPError as exc:  # transport failures, and a body that cannot be decoded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from wpsync.client import RetryPolicy, WoodpeckerClient
+from wpsync.transport import key_lock
 
 BASE = "https://wp.test/rest"
 
@@ -101,3 +103,20 @@ def test_the_key_lock_is_released_while_backing_off() -> None:
     ):
         assert a.get_campaign(1) == {"id": 1}
     assert calls == ["/rest/v2/campaigns/1", "/rest/v2/campaigns/2", "/rest/v2/campaigns/1"]
+
+
+def _child_request() -> None:
+    with client("key-fork", InFlight(hold=0)) as c:
+        c.get_campaign(1)
+
+
+def test_a_forked_child_does_not_inherit_a_held_key_lock() -> None:
+    lock = key_lock("key-fork")
+    with lock:  # as if another thread were mid-request when the process forked
+        child = multiprocessing.get_context("fork").Process(target=_child_request)
+        child.start()
+        child.join(timeout=10)
+    if child.is_alive():  # it deadlocked: do not leave it behind
+        child.kill()
+        child.join()
+    assert child.exitcode == 0
