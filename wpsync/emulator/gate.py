@@ -1,0 +1,143 @@
+"""The front door of every ``/rest`` request: API key, fault injection, rate limit, latency, request log.
+
+It wraps the API routes as plain ASGI rather than starlette middleware, for one reason: to cut a
+connection without an answer, an exception must reach uvicorn untouched, and starlette's error
+middleware would turn it into a 500 response first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wpsync.emulator.runtime import Emulator, Fault
+from wpsync.emulator.web import too_many_requests, unauthorized, unknown_error
+
+
+class ConnectionCut(Exception):
+    """Raised on purpose so that uvicorn closes the socket; server.py keeps it out of the error log."""
+
+
+class Gate:
+    def __init__(self, emulator: Emulator, api: ASGIApp) -> None:
+        self.emulator = emulator
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        account = self.emulator.store.authenticate(Headers(scope=scope).get("x-api-key"))
+        if account is None:
+            # Not logged: there is no account to log it under, and the key must not be written anywhere.
+            await unauthorized()(scope, receive, send)
+            return
+        scope["wpsync.account"] = account
+        body = await _read_body(receive)
+        controls = self.emulator.controls_for(account)
+        entry = _log_entry(scope, account, body)
+        controls.requests.append(entry)
+        fault = controls.take_fault(scope["method"], scope["path"])
+        entry["fault"] = fault.kind if fault else None
+        limiter = self.emulator.limiter
+        if (fault is not None and fault.kind == "429") or not await limiter.acquire(account):
+            entry["status"] = 429
+            await too_many_requests()(scope, receive, send)
+            return
+        try:
+            await asyncio.sleep(controls.latency)
+            await self._process(scope, _replay(body, receive), send, entry, fault)
+        finally:
+            limiter.release(account)
+
+    async def _process(
+        self, scope: Scope, receive: Receive, send: Send, entry: dict[str, Any], fault: Fault | None
+    ) -> None:
+        kind = fault.kind if fault else None
+        if kind == "500":
+            entry["status"] = 500
+            await unknown_error(scope["path"])(scope, receive, send)
+            return
+        if kind == "drop_before_commit":
+            await _cut(send, None)
+        if kind == "timeout":
+            assert fault is not None
+            # The request is then handled normally: a client that gave up cannot know whether it committed.
+            await asyncio.sleep(fault.seconds)
+        messages: list[Message] = []
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                entry["status"] = message["status"]
+            if kind == "drop_after_commit":
+                messages.append(message)
+            else:
+                await send(message)
+
+        await self.api(scope, receive, record)
+        if kind == "drop_after_commit":
+            entry["status"] = None
+            await _cut(send, messages[0] if messages else None)
+
+
+async def _cut(send: Send, start: Message | None) -> NoReturn:
+    """Close the connection with no complete HTTP response.
+
+    With a real response start (after a commit) the client gets a status line and headers but never the
+    body it was promised. Without one, we send a start whose header name h11 refuses: uvicorn has then
+    marked the response as started but written nothing, so our exception makes it close the socket
+    instead of answering 500 -- the client sees the connection drop with not one byte of response.
+    """
+    if start is None:
+        start = {"type": "http.response.start", "status": 500, "headers": [(b"connection cut", b"")]}
+    # The refused header raises here; either way the socket is closed once ConnectionCut reaches uvicorn.
+    with contextlib.suppress(Exception):
+        await send(start)
+    raise ConnectionCut
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive() that hands the already-read body to the routes, then listens to the real connection."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _log_entry(scope: Scope, account: str, body: bytes) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "method": scope["method"],
+        "path": scope["path"],
+        "query": scope["query_string"].decode("latin-1"),
+        "key_hash": account[:12],  # a prefix of the key's SHA-256: tells keys apart, reveals nothing
+        "status": None,
+        "fault": None,
+    }
+    if scope["method"] == "POST":
+        try:
+            entry["body"] = json.loads(body) if body else None
+        except (ValueError, RecursionError):
+            entry["body"] = body.decode("utf-8", errors="replace")
+    return entry

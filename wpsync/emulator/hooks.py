@@ -1,0 +1,210 @@
+"""Test hooks under ``/_emulator``: seed data, force states, inject faults, read the request log.
+
+Each hook acts on the account named by the request's ``x-api-key`` (an unknown key gets the usual 401)
+except ``reset``, which empties every account. Hooks bypass the gate on purpose: they are neither rate
+limited nor logged nor subject to faults, so a test can arrange and inspect without disturbing what
+it measures. Bodies are checked as strictly as the API's, so a typo in a test fails loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from wpsync.emulator.runtime import DEFAULT_TIMEOUT_SECONDS, FAULT_KINDS, Emulator, Fault
+from wpsync.emulator.store import (
+    LEVELS,
+    MAILBOX_TYPES,
+    SESSION_STATUSES,
+    STATUSES,
+    Account,
+    LinkedInAccount,
+    Mailbox,
+)
+from wpsync.emulator.web import (
+    Router,
+    campaign_not_found,
+    coded,
+    input_failure,
+    parse_json,
+    route,
+    unauthorized,
+)
+
+DISCONNECTED_ERROR = "SMTP connection failed: authentication rejected"
+
+Check = Callable[[object], bool]
+
+
+def _int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _flag(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _one_of(options: tuple[str, ...]) -> Check:
+    return lambda value: value in options
+
+
+async def _read(request: Request, required: Mapping[str, Check], optional: Mapping[str, Check]) -> Any:
+    """The body as a dict, or a 400 response naming every bad field."""
+    body, error = parse_json(await request.body())
+    if error:
+        return input_failure(error)
+    if not isinstance(body, dict):
+        return input_failure("the body must be a JSON object")
+    problems = [f"{key}: unknown field" for key in body if key not in required and key not in optional]
+    problems += [f"{key}: is required" for key in required if key not in body]
+    checks = {**required, **optional}
+    problems += [
+        f"{key}: invalid value {value!r}"
+        for key, value in body.items()
+        if key in checks and not checks[key](value)
+    ]
+    return input_failure("; ".join(problems)) if problems else body
+
+
+class Hooks:
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        campaign = "/_emulator/campaigns/{campaign_id}"
+        self.router = Router(
+            [
+                route("POST", "/_emulator/reset", self.reset),
+                route("POST", "/_emulator/mailboxes", self.mailbox),
+                route("POST", "/_emulator/linkedin_accounts", self.linkedin_account),
+                route("POST", f"{campaign}/status", self.status),
+                route("POST", f"{campaign}/steps/{{step_id}}/processed", self.processed),
+                route("POST", "/_emulator/latency", self.latency),
+                route("POST", "/_emulator/faults", self.fault),
+                route("GET", "/_emulator/requests", self.requests),
+                route("DELETE", "/_emulator/requests", self.clear_requests),
+            ]
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        account = self.emulator.store.authenticate(Headers(scope=scope).get("x-api-key"))
+        if account is None:
+            await unauthorized()(scope, receive, send)
+            return
+        scope["wpsync.account"] = account
+        await self.router(scope, receive, send)
+
+    def account(self, request: Request) -> Account:
+        return self.emulator.store.account(request.scope["wpsync.account"])
+
+    def saved(self, content: Any) -> JSONResponse:
+        self.emulator.store.save()
+        return JSONResponse(content)
+
+    async def reset(self, request: Request) -> Response:
+        self.emulator.reset()
+        return JSONResponse({"reset": True})
+
+    async def mailbox(self, request: Request) -> Response:
+        body = await _read(
+            request,
+            {"id": _int, "email": _text, "connected": _flag},
+            {"type": _one_of(MAILBOX_TYPES), "error": _text},
+        )
+        if isinstance(body, Response):
+            return body
+        error = None if body["connected"] else body.get("error", DISCONNECTED_ERROR)
+        box = Mailbox(body["id"], body["email"], body.get("type", "SMTP"), error)
+        self.account(request).mailboxes[box.id] = box
+        return self.saved(
+            {"id": box.id, "email": box.email, "type": box.type, "details": {"error": box.error}}
+        )
+
+    async def linkedin_account(self, request: Request) -> Response:
+        body = await _read(
+            request,
+            {"id": _int, "full_name": _text},
+            {"session_status": _one_of(SESSION_STATUSES), "level": _one_of(LEVELS)},
+        )
+        if isinstance(body, Response):
+            return body
+        linkedin = LinkedInAccount(**body)
+        self.account(request).linkedin_accounts[linkedin.id] = linkedin
+        return self.saved(body | {"session_status": linkedin.session_status, "level": linkedin.level})
+
+    async def status(self, request: Request) -> Response:
+        body = await _read(request, {"status": _one_of(STATUSES)}, {})
+        if isinstance(body, Response):
+            return body
+        campaign = self.account(request).campaigns.get(_campaign_id(request))
+        if campaign is None:
+            return campaign_not_found()
+        campaign.status = body["status"]  # any status, from any status: this is a hook
+        return self.saved({"id": campaign.id, "status": campaign.status})
+
+    async def processed(self, request: Request) -> Response:
+        body = await _read(request, {"count": _count}, {})
+        if isinstance(body, Response):
+            return body
+        campaign = self.account(request).campaigns.get(_campaign_id(request))
+        if campaign is None:
+            return campaign_not_found()
+        step = campaign.step(request.path_params["step_id"])
+        if step is None:
+            return coded(404, "STEP_NOT_EXIST", "Step not found")
+        step.processed = body["count"]
+        return self.saved({"campaign_id": campaign.id, "step_id": step.id, "processed": step.processed})
+
+    async def latency(self, request: Request) -> Response:
+        body = await _read(request, {"seconds": _seconds}, {})
+        if isinstance(body, Response):
+            return body
+        self.emulator.controls_for(request.scope["wpsync.account"]).latency = float(body["seconds"])
+        return JSONResponse({"seconds": float(body["seconds"])})
+
+    async def fault(self, request: Request) -> Response:
+        body = await _read(
+            request,
+            {"kind": _one_of(FAULT_KINDS)},
+            {"count": _count, "method": _text, "path_prefix": _text, "seconds": _seconds},
+        )
+        if isinstance(body, Response):
+            return body
+        fault = Fault(
+            kind=body["kind"],
+            count=body.get("count", 1),
+            method=body["method"].upper() if "method" in body else None,
+            path_prefix=body.get("path_prefix"),
+            seconds=float(body.get("seconds", DEFAULT_TIMEOUT_SECONDS)),
+        )
+        controls = self.emulator.controls_for(request.scope["wpsync.account"])
+        if fault.count > 0:
+            controls.faults.append(fault)
+        return JSONResponse({"armed": [f.as_json() for f in controls.faults]})
+
+    async def requests(self, request: Request) -> Response:
+        return JSONResponse(list(self.emulator.controls_for(request.scope["wpsync.account"]).requests))
+
+    async def clear_requests(self, request: Request) -> Response:
+        self.emulator.controls_for(request.scope["wpsync.account"]).requests.clear()
+        return JSONResponse({"cleared": True})
+
+
+def _campaign_id(request: Request) -> int:
+    raw = request.path_params["campaign_id"]
+    return int(raw) if raw.isdigit() else -1  # not a number: no such campaign

@@ -1,0 +1,183 @@
+"""The emulator's data: accounts, their mailboxes, LinkedIn accounts and campaigns; optionally on disk.
+
+Accounts are keyed by the SHA-256 of their API key, never by the key itself, so neither memory dumps
+nor the persistence file hold a usable key. Campaign steps are kept as a flat list in chain order
+(START first): the API can only append, so "the last step" is simply ``steps[-1]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+FIRST_CAMPAIGN_ID = 1001
+STATE_FORMAT = "wpsync-emulator-state/1"
+STATUSES = ("DRAFT", "RUNNING", "PAUSED", "STOPPED", "COMPLETED", "EDITED")
+SESSION_STATUSES = ("CONNECTED", "DISCONNECTED", "WAITING_FOR_CONNECTION")
+LEVELS = ("CLASSIC", "PREMIUM", "RECRUITER_LITE", "SALES_NAVIGATOR", "UNKNOWN")
+MAILBOX_TYPES = ("SMTP", "IMAP")
+# IMAP twins of seeded SMTP mailboxes get ids in another range, as in a real account the two are
+# separate entries; a client that passes an IMAP id to a campaign must be told no.
+IMAP_ID_OFFSET = 1_000_000
+
+
+def key_digest(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Mailbox:
+    id: int
+    email: str
+    type: str = "SMTP"
+    error: str | None = None  # None: connected without issues
+
+
+@dataclass
+class LinkedInAccount:
+    id: int
+    full_name: str
+    session_status: str = "CONNECTED"
+    level: str = "SALES_NAVIGATOR"
+
+
+@dataclass
+class Step:
+    id: str
+    type: str  # START | EMAIL | LINKEDIN
+    content: dict[str, Any]  # the response fields other than id, type and followup, defaults filled
+    processed: int = 0
+
+
+@dataclass
+class Campaign:
+    id: int
+    name: str
+    status: str
+    email_account_ids: list[int]
+    settings: dict[str, Any]
+    steps: list[Step]
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+@dataclass
+class Account:
+    mailboxes: dict[int, Mailbox] = field(default_factory=dict)
+    linkedin_accounts: dict[int, LinkedInAccount] = field(default_factory=dict)
+    campaigns: dict[int, Campaign] = field(default_factory=dict)
+
+
+def seed_examples(account: Account) -> None:
+    """The mailboxes and LinkedIn account that the spec's example payloads refer to."""
+    for smtp_id, email in (
+        (112233, "sales@example.com"),
+        (100001, "anna@example.com"),
+        (100002, "ben@example.com"),
+        (100003, "carla@example.com"),
+    ):
+        account.mailboxes[smtp_id] = Mailbox(smtp_id, email)
+        imap_id = smtp_id + IMAP_ID_OFFSET
+        account.mailboxes[imap_id] = Mailbox(imap_id, email, type="IMAP")
+    account.linkedin_accounts[200002] = LinkedInAccount(
+        200002, "Example Sender", "CONNECTED", "SALES_NAVIGATOR"
+    )
+
+
+class Store:
+    """All accounts. One event loop owns it, so handlers mutate it without locks."""
+
+    def __init__(self, api_keys: Sequence[str], persist: Path | None = None, seed: bool = False) -> None:
+        # No configured keys means an open emulator: any non-empty key is its own account.
+        self._allowed = frozenset(key_digest(k) for k in api_keys) or None
+        self._persist = persist
+        self._seed = seed
+        self.accounts: dict[str, Account] = {}
+        self.next_campaign_id = FIRST_CAMPAIGN_ID
+        if persist is not None and persist.exists():
+            self._load(persist)
+
+    def authenticate(self, api_key: str | None) -> str | None:
+        """The account digest for this key, or None when the key is missing or not accepted."""
+        if not api_key:
+            return None
+        digest = key_digest(api_key)
+        if self._allowed is not None and digest not in self._allowed:
+            return None
+        return digest
+
+    def account(self, digest: str) -> Account:
+        account = self.accounts.get(digest)
+        if account is None:
+            account = self.accounts[digest] = Account()
+            if self._seed:
+                seed_examples(account)
+        return account
+
+    def new_campaign_id(self) -> int:
+        campaign_id = self.next_campaign_id
+        self.next_campaign_id += 1
+        return campaign_id
+
+    def reset(self) -> None:
+        # The id counter is kept on purpose: a test's stale reference to campaign 1001 must not
+        # silently resolve to a different campaign created after the reset.
+        self.accounts.clear()
+
+    def save(self) -> None:
+        """Write everything to the persistence file, atomically, if there is one."""
+        if self._persist is None:
+            return
+        data = {
+            "format": STATE_FORMAT,
+            "next_campaign_id": self.next_campaign_id,
+            "accounts": {
+                digest: {
+                    "mailboxes": [asdict(m) for m in account.mailboxes.values()],
+                    "linkedin_accounts": [asdict(a) for a in account.linkedin_accounts.values()],
+                    "campaigns": [asdict(c) for c in account.campaigns.values()],
+                }
+                for digest, account in self.accounts.items()
+            },
+        }
+        target = self._persist
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Temp file in the same directory, then an atomic rename (os.replace underneath): a reader, or a
+        # crash, never sees half a file.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=1, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            Path(tmp).replace(target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != STATE_FORMAT:
+                raise ValueError(f"format is {data.get('format')!r}, expected {STATE_FORMAT!r}")
+            self.next_campaign_id = int(data["next_campaign_id"])
+            for digest, raw in data["accounts"].items():
+                self.accounts[digest] = Account(
+                    mailboxes={m["id"]: Mailbox(**m) for m in raw["mailboxes"]},
+                    linkedin_accounts={a["id"]: LinkedInAccount(**a) for a in raw["linkedin_accounts"]},
+                    campaigns={c["id"]: _campaign(c) for c in raw["campaigns"]},
+                )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: not a wpsync emulator state file: {exc}") from exc
+
+
+def _campaign(raw: dict[str, Any]) -> Campaign:
+    steps = [Step(**s) for s in raw.pop("steps")]
+    return Campaign(**raw, steps=steps)
