@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,19 @@ from wpsync import __version__
 from wpsync.errors import EXIT_ERROR, WpsyncError, redact
 
 CAMPAIGNS = Path("campaigns")
+STATE = Path("state")
 
 
 def _echo(text: str) -> None:
     click.echo(text)
+
+
+def _warn(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _as_input_error(exc: click.UsageError) -> None:
@@ -80,6 +90,208 @@ def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     from wpsync.commands.validate import validate as run_validate
 
     sys.exit(run_validate(list(paths) or [CAMPAIGNS], strict=strict, output_format=output_format, echo=_echo))
+
+
+def _workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--campaigns",
+        "campaigns_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=CAMPAIGNS,
+        show_default=True,
+        help="Folder of campaign files.",
+    )(command)
+    command = click.option(
+        "--state",
+        "state_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=STATE,
+        show_default=True,
+        envvar="WPSYNC_STATE_DIR",
+        help="Folder of the recorded state (env WPSYNC_STATE_DIR).",
+    )(command)
+    return click.option(
+        "--api-key-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Read the API key from this file instead of WOODPECKER_API_KEY.",
+    )(command)
+
+
+def _plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option(
+                "--offline", is_flag=True, help="Plan from the recorded state alone; do not ask Woodpecker."
+            ),
+            click.option(
+                "--refresh",
+                type=click.Choice(["changed", "all"]),
+                default="changed",
+                show_default=True,
+                help="Read from Woodpecker only the campaigns the plan would change, or all (reports drift).",
+            ),
+            click.option(
+                "--make-editable",
+                is_flag=True,
+                help="Make a RUNNING/PAUSED/STOPPED/COMPLETED campaign EDITED to append.",
+            ),
+            click.option(
+                "--run-after", is_flag=True, help="With --make-editable: run the campaign again afterwards."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _request(offline: bool, refresh: str, make_editable: bool, run_after: bool) -> Any:
+    from wpsync.commands.plan import PlanRequest
+
+    if run_after and not make_editable:
+        raise click.UsageError("--run-after goes with --make-editable")
+    return PlanRequest(
+        offline=offline, refresh_all=refresh == "all", make_editable=make_editable, run_after=run_after
+    )
+
+
+@main.command()
+@_workspace_options
+@_plan_options
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `wpsync apply FILE`."
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes to apply (0 when none)."
+)
+def plan(
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+    offline: bool,
+    refresh: str,
+    make_editable: bool,
+    run_after: bool,
+    output_format: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+) -> None:
+    """Show what apply would do, and refuse what the API forbids (exit 3)."""
+    from wpsync.commands.common import api_key, workspace
+    from wpsync.commands.plan import plan_command
+
+    sys.exit(
+        plan_command(
+            workspace(campaigns_dir, state_dir),
+            api_key(api_key_file),
+            _request(offline, refresh, make_editable, run_after),
+            output_format=output_format,
+            out=out,
+            detailed=detailed_exitcode,
+            color=_color(),
+            echo=_echo,
+            warn=_warn,
+        )
+    )
+
+
+@main.command()
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@_workspace_options
+@_plan_options
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
+def apply(
+    plan_file: Path | None,
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+    offline: bool,
+    refresh: str,
+    make_editable: bool,
+    run_after: bool,
+    auto_approve: bool,
+) -> None:
+    """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
+    from wpsync.commands.apply import apply_command
+    from wpsync.commands.common import api_key, workspace
+
+    if offline:
+        raise click.UsageError("apply always reads Woodpecker before changing it; --offline is for plan only")
+    sys.exit(
+        apply_command(
+            workspace(campaigns_dir, state_dir),
+            api_key(api_key_file),
+            _request(offline, refresh, make_editable, run_after),
+            plan_file=plan_file,
+            auto_approve=auto_approve,
+            interactive=sys.stdin.isatty(),
+            confirm=lambda: click.confirm("Apply these changes to Woodpecker?", default=False),
+            color=_color(),
+            echo=_echo,
+        )
+    )
+
+
+@main.command(name="import")
+@click.argument("campaign_id", type=click.IntRange(min=1))
+@click.option("--key", "campaign_key", help="The campaign key (file name) to use; default: from its name.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite an existing campaign file whose key is not in the state."
+)
+@_workspace_options
+def import_(
+    campaign_id: int,
+    campaign_key: str | None,
+    force: bool,
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+) -> None:
+    """Adopt an existing Woodpecker campaign: write campaigns/KEY.toml and its state record."""
+    from wpsync.commands.common import api_key, workspace
+    from wpsync.commands.import_ import import_command
+
+    sys.exit(
+        import_command(
+            workspace(campaigns_dir, state_dir),
+            api_key(api_key_file),
+            campaign_id,
+            campaign_key,
+            force=force,
+            echo=_echo,
+        )
+    )
+
+
+@main.command()
+@click.argument("key")
+@_workspace_options
+def forget(key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> None:
+    """Stop tracking KEY (Woodpecker and the file are left as they are)."""
+    from wpsync.commands.common import workspace
+    from wpsync.commands.forget import forget_command
+
+    sys.exit(forget_command(workspace(campaigns_dir, state_dir), key, echo=_echo))
+
+
+@main.command(name="force-unlock")
+@click.argument("lock_id")
+@click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=STATE,
+    envvar="WPSYNC_STATE_DIR",
+)
+def force_unlock(lock_id: str, state_dir: Path) -> None:
+    """Remove the state lock LOCK_ID left by a run that died on another machine."""
+    from wpsync.lock import describe
+    from wpsync.lock import force_unlock as unlock
+
+    holder = unlock(state_dir, lock_id)
+    click.echo(f"Removed {describe(holder)}.")
 
 
 @main.command()

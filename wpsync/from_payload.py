@@ -43,7 +43,8 @@ def _version(kind: str, version: JSON) -> JSON:
     return out
 
 
-def _step(node: JSON) -> JSON:
+def step_document(node: JSON) -> JSON:
+    """One step node of a payload (ids and followup ignored) as a campaign file step."""
     kind = node.get("type")
     body = node.get("body") or {}
     step: JSON = {"type": kind}
@@ -70,7 +71,7 @@ def document_from_payload(payload: JSON) -> JSON:
     doc["settings"] = {
         key: ("null" if value is None else value) for key, value in (payload.get("settings") or {}).items()
     }
-    doc["steps"] = [_step(node) for node in chain(payload)]
+    doc["steps"] = [step_document(node) for node in chain(payload)]
     return doc
 
 

@@ -119,6 +119,8 @@ def canonical_step(step: AnyStep, schedules: dict[str, DeliveryTime]) -> JSON:
     after = {"range": step.followup_after.range, "value": step.followup_after.value}
     if isinstance(step, LinkedInStep):
         versions = None if step.versions is None else [{"message": v.message or ""} for v in step.versions]
+        if step.action_type == "VISIT_PROFILE":
+            versions = None  # a profile visit carries no message: null, [] and [{"message": ""}] are alike
         return {
             "type": "LINKEDIN",
             "action_type": step.action_type,

@@ -1,0 +1,104 @@
+"""`wpsync apply [PLANFILE]`: plan (or load a saved plan), confirm, then apply under the state lock."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from wpsync import __version__
+from wpsync.commands.common import Workspace, client_for
+from wpsync.commands.plan import SAVED_PLAN_KIND, PlanRequest, build_plan, render
+from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, StalePlan
+from wpsync.loading import read_sources
+from wpsync.lock import state_lock
+from wpsync.plan import Plan, from_json
+
+
+def load_saved_plan(path: Path) -> Plan:
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the plan file: {exc.strerror}") from None
+    except ValueError:
+        raise InputError(
+            f"{path}: not a saved wpsync plan (invalid JSON); make one with `wpsync plan --out`"
+        ) from None
+    if not isinstance(data, dict) or data.get("kind") != SAVED_PLAN_KIND:
+        raise InputError(f"{path}: not a saved wpsync plan; make one with `wpsync plan --out {path}`")
+    try:
+        return from_json(data["plan"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: a damaged or incompatible saved plan ({exc}); plan again") from None
+
+
+def what_moved(plan: Plan, ws: Workspace) -> list[str]:
+    """Everything that differs between what the plan was made from and what is here now."""
+    moved: list[str] = []
+    binding = plan.binding
+    if binding.tool_version != __version__:
+        moved.append(f"the plan was made by wpsync {binding.tool_version}, this is {__version__}")
+    lineage = ws.state.lineage()
+    if binding.lineage is not None and lineage != binding.lineage:
+        moved.append(f"the state's lineage is {lineage}, the plan's {binding.lineage}: another state")
+    records = ws.state.read_all()
+    for key in sorted(set(binding.serials) | set(records)):
+        then = binding.serials.get(key)
+        now = records[key].serial if key in records else 0
+        if then is None:
+            moved.append(f"{key}: recorded in the state after the plan was made")
+        elif then != now:
+            moved.append(f"{key}: the state moved (serial {then} → {now})")
+    digests = {source.key: source.digest for source in read_sources(ws.campaigns)}
+    for key in sorted(set(binding.digests) | set(digests)):
+        if key not in digests:
+            moved.append(f"{key}: its campaign file was removed")
+        elif key not in binding.digests:
+            moved.append(f"{key}: a new campaign file appeared")
+        elif digests[key] != binding.digests[key]:
+            moved.append(f"{key}: its campaign file changed")
+    return moved
+
+
+def apply_command(
+    ws: Workspace,
+    key: str | None,
+    request: PlanRequest,
+    *,
+    plan_file: Path | None,
+    auto_approve: bool,
+    interactive: bool,
+    confirm: Callable[[], bool],
+    color: bool,
+    echo: Callable[[str], None],
+) -> int:
+    if key is None:
+        raise InputError("apply needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
+    with state_lock(ws.state.root, "wpsync apply", notice=echo):
+        if plan_file is not None:
+            plan = load_saved_plan(plan_file)
+            moved = what_moved(plan, ws)
+            if moved:
+                raise StalePlan(f"{plan_file} is stale; plan again. What moved: " + "; ".join(moved))
+        else:
+            plan, _ = build_plan(ws, key, request)
+        echo(render(plan, "text", color=color))
+        if plan.refusals:
+            raise ChangesRefused("the plan holds changes the API forbids; nothing was applied")
+        if plan.actions and plan_file is None and not auto_approve:
+            if not interactive:
+                raise InputError("no terminal to confirm on: pass --auto-approve, or apply a saved plan file")
+            if not confirm():
+                echo("Apply cancelled; nothing was changed.")
+                return EXIT_ERROR
+        from wpsync.apply import apply_plan
+
+        with client_for(key) as client:
+            report = apply_plan(plan, ws.state, client, progress=echo)
+    for warning in report.warnings or []:
+        echo(f"warning: {warning}")
+    echo(
+        f"Apply complete: {report.created} campaign(s) created, {report.appended} step(s) appended, "
+        f"{report.calls} API call(s) that change something."
+    )
+    return EXIT_OK

@@ -1,0 +1,21 @@
+"""`wpsync forget KEY`: stop tracking a campaign. Woodpecker is not touched; the file is not touched."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wpsync.commands.common import Workspace
+from wpsync.errors import InputError
+from wpsync.lock import state_lock
+
+
+def forget_command(ws: Workspace, key: str, *, echo: Callable[[str], None]) -> int:
+    with state_lock(ws.state.root, f"wpsync forget {key}", notice=echo):
+        record = ws.state.read(key)
+        if record is None:
+            raise InputError(f"{key} is not in the state ({ws.state.root}); nothing to forget")
+        ws.state.forget(key)
+    echo(
+        f"Forgot {key}: campaign {record.campaign_id} stays in Woodpecker as it is; wpsync no longer manages it."
+    )
+    return 0

@@ -1,0 +1,92 @@
+"""`wpsync import CAMPAIGN_ID`: adopt a campaign that exists in Woodpecker, as a file and a record.
+
+The file is written from Woodpecker's own payload and the record from the same read, so the next plan
+shows no changes. An existing file or key is never overwritten (``--force`` overwrites the file only
+when the key is not in the state: the way back from `wpsync forget`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from wpsync import __version__
+from wpsync.commands.common import Workspace, client_for
+from wpsync.desired import canonical_head
+from wpsync.errors import InputError
+from wpsync.from_payload import document_from_payload, dumps
+from wpsync.loading import KEY_PATTERN, KEY_RULE, Source, parse_source
+from wpsync.lock import state_lock
+from wpsync.payload import content_hash
+from wpsync.refresh import read_remote
+from wpsync.remote import read_steps
+from wpsync.state import Applied, CampaignRecord
+
+
+def key_from_name(name: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64].strip("-")
+    return key or "campaign"
+
+
+def import_command(
+    ws: Workspace,
+    key: str | None,
+    campaign_id: int,
+    campaign_key: str | None,
+    *,
+    force: bool,
+    echo: Callable[[str], None],
+) -> int:
+    if key is None:
+        raise InputError("import needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
+    with state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo), client_for(key) as client:
+        payload = client.get_campaign(campaign_id)
+        chosen = campaign_key or key_from_name(str(payload.get("name", "")))
+        if not KEY_PATTERN.match(chosen):
+            raise InputError(f'"{chosen}" is not a valid campaign key: {KEY_RULE}; pass --key')
+        if ws.state.read(chosen) is not None:
+            raise InputError(
+                f"{chosen} is already in the state; choose another --key, or `wpsync forget {chosen}` first"
+            )
+        path = ws.campaigns / f"{chosen}.toml"
+        if path.exists() and not force:
+            raise InputError(f"{path} exists; choose another --key, or pass --force to overwrite it")
+        text = dumps(
+            document_from_payload(payload),
+            header=f"#:schema ../schema/campaign.schema.json\n# Imported from Woodpecker campaign {campaign_id}.",
+        )
+        loaded = parse_source(Source(chosen, path, text.encode()))
+        if loaded.campaign is None:
+            problems = "; ".join(p.render() for p in loaded.errors)
+            raise InputError(
+                f"campaign {campaign_id} cannot be expressed as a valid campaign file: {problems}"
+            )
+        remote = read_remote(client, campaign_id)
+        steps = read_steps(payload)
+        head = canonical_head(loaded.campaign)
+        record = CampaignRecord(
+            key=chosen,
+            lineage=ws.state.lineage(create=True) or "",
+            serial=1,
+            campaign_id=campaign_id,
+            status=str(payload.get("status", "")),
+            head_hash=content_hash(head),
+            steps=steps.records,
+            source_digest=loaded.source.digest,
+            tool_version=__version__,
+            last_step_processed=remote.last_step_processed if remote else 0,
+        )
+        ws.campaigns.mkdir(parents=True, exist_ok=True)
+        _write_text(path, text)
+        ws.state.write(record, Applied(head=head, steps=steps.contents))
+    echo(
+        f"Imported campaign {campaign_id} as {path} ({len(steps.contents)} steps); `wpsync plan` now shows it unchanged."
+    )
+    return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

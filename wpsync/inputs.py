@@ -1,0 +1,58 @@
+"""Gather what planning needs from disk: campaign files (parsed only when changed) and the state.
+
+A file whose bytes and wpsync version match what was last fully applied is known unchanged without
+parsing: that is what keeps a no-change plan of a large fleet cheap. Its copy is never read again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from wpsync import __version__
+from wpsync.desired import Desired, Unchanged, desired_from
+from wpsync.errors import InputError, Problem
+from wpsync.loading import parse_source, read_sources
+from wpsync.state import Applied, CampaignRecord, StateDir
+
+
+@dataclass(frozen=True)
+class Inputs:
+    files: list[Desired | Unchanged]
+    records: dict[str, CampaignRecord]
+    applied: dict[str, Applied]
+    warnings: list[Problem]
+    lineage: str | None
+
+
+def gather(campaigns: Path, state: StateDir, *, reparse_all: bool = False) -> Inputs:
+    """Files and state, or an InputError listing every problem of every invalid file."""
+    lineage = state.lineage()
+    records = state.read_all()
+    files: list[Desired | Unchanged] = []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for source in read_sources(campaigns):
+        record = records.get(source.key)
+        digest = source.digest
+        if (
+            not reparse_all
+            and record is not None
+            and record.source_digest == digest
+            and record.tool_version == __version__
+        ):
+            files.append(Unchanged(source.key, source.display, digest))
+            continue
+        loaded = parse_source(source)
+        errors.extend(loaded.errors)
+        warnings.extend(loaded.warnings)
+        if loaded.campaign is not None:
+            files.append(desired_from(source.key, source.display, digest, loaded.campaign))
+    if errors:
+        raise InputError(errors)
+    applied = {
+        f.key: found
+        for f in files
+        if isinstance(f, Desired) and f.key in records and (found := state.read_applied(f.key)) is not None
+    }
+    return Inputs(files, records, applied, warnings, lineage)

@@ -1,0 +1,69 @@
+"""Read from Woodpecker only the facts the plan's decisions depend on.
+
+- For a recorded campaign whose file changed: its status, its steps as Woodpecker holds them, and how
+  many prospects its last step has processed (a DRAFT campaign has processed nobody: no stats call).
+- For new campaigns: the mailboxes and LinkedIn accounts they name (once per plan).
+- With ``everything``: every recorded campaign, so the plan can report drift.
+"""
+
+from __future__ import annotations
+
+from wpsync.client import WoodpeckerApiError, WoodpeckerClient
+from wpsync.desired import Desired
+from wpsync.inputs import Inputs
+from wpsync.planner import Facts, RemoteCampaign
+from wpsync.remote import read_steps
+
+
+def read_remote(client: WoodpeckerClient, campaign_id: int) -> RemoteCampaign | None:
+    """The campaign as Woodpecker holds it now, or None when it no longer exists."""
+    try:
+        payload = client.get_campaign(campaign_id)
+    except WoodpeckerApiError as exc:
+        # Only the documented "no such campaign" answer means deleted; a 404 for a wrong base URL
+        # must not make every campaign look deleted.
+        if exc.status == 404 and exc.code == "CAMPAIGN_NOT_EXIST":
+            return None
+        raise
+    steps = read_steps(payload)
+    status = str(payload.get("status", ""))
+    processed = 0
+    if status != "DRAFT" and len(steps.records) > 1:
+        processed = client.processed_by_step(campaign_id).get(steps.records[-1].id, 0)
+    return RemoteCampaign(
+        status=status,
+        step_ids=tuple(s.id for s in steps.records),
+        step_hashes=steps.hashes,
+        last_step_processed=processed,
+    )
+
+
+def refresh(client: WoodpeckerClient, inputs: Inputs, *, everything: bool) -> Facts:
+    changed = [f for f in inputs.files if isinstance(f, Desired)]
+    keys = {f.key for f in changed if f.key in inputs.records}
+    if everything:
+        keys |= set(inputs.records)
+    campaigns = {key: read_remote(client, inputs.records[key].campaign_id) for key in sorted(keys)}
+    new = [f for f in changed if f.key not in inputs.records]
+    mailboxes = _mailboxes(client) if any(f.campaign.email_account_ids for f in new) else None
+    wants_linkedin = any(step.get("linkedin_account_id") is not None for f in new for step in f.steps)
+    linkedin = _linkedin(client) if wants_linkedin else None
+    return Facts(campaigns=campaigns, mailboxes=mailboxes, linkedin=linkedin)
+
+
+def _mailboxes(client: WoodpeckerClient) -> dict[int, str | None]:
+    found: dict[int, str | None] = {}
+    for box in client.mailboxes():
+        if str(box.get("type", "SMTP")).upper() != "SMTP" or not isinstance(box.get("id"), int):
+            continue  # campaigns take SMTP ids; IMAP entries are listed separately
+        error = (box.get("details") or {}).get("error")
+        found[box["id"]] = str(error) if error else None
+    return found
+
+
+def _linkedin(client: WoodpeckerClient) -> dict[int, tuple[str, str]]:
+    return {
+        account["id"]: (str(account.get("session_status")), str(account.get("level")))
+        for account in client.linkedin_accounts()
+        if isinstance(account.get("id"), int)
+    }

@@ -1,0 +1,267 @@
+"""The recorded state: what wpsync created in Woodpecker, one small JSON file per campaign.
+
+    state/
+      wpsync-state.json     {"format": 1, "lineage": "…"}   written once, by the first apply
+      KEY.json              one campaign's record (CampaignRecord)
+
+One file per campaign so two pull requests touching different campaigns never conflict, and recording
+one API call rewrites one small file, not the fleet's state. Files are plain JSON with sorted keys and
+a trailing newline, written atomically (temp file, fsync, rename), so a reader never sees half a file.
+
+A record holds identity and facts, not copy: the ids of the campaign, its steps (START included) and
+versions, a content hash per step, and the digest of the source file last applied. The content last
+applied is kept beside it in ``KEY.applied.json``, read only when a change must be explained; so a
+plan over unchanged campaigns never reads any campaign's copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from wpsync.errors import StateError
+
+FORMAT = 1
+META_FILE = "wpsync-state.json"
+APPLIED_SUFFIX = ".applied.json"
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    id: str
+    type: str  # START, EMAIL or LINKEDIN
+    hash: str = ""  # canonical content hash; empty for START
+    version_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CampaignRecord:
+    key: str
+    lineage: str
+    serial: int
+    campaign_id: int
+    status: str
+    head_hash: str  # name, mailboxes and settings
+    steps: tuple[StepRecord, ...]  # START first
+    source_digest: str = ""  # the file's bytes as last fully applied; "" while anything is unfinished
+    tool_version: str = ""
+    last_step_processed: int = 0  # facts from the last refresh
+    refreshed_at: str = ""
+    pending: dict[str, Any] | None = None  # an intent recorded before a mutating call (crash safety)
+
+    @property
+    def content_steps(self) -> tuple[StepRecord, ...]:
+        return self.steps[1:]
+
+    @property
+    def last_step_id(self) -> str:
+        return self.steps[-1].id
+
+    def bumped(self, **changes: Any) -> CampaignRecord:
+        return replace(self, serial=self.serial + 1, **changes)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The canonical content last applied: head (name, mailboxes, settings) and one dict per step."""
+
+    head: dict[str, Any]
+    steps: tuple[dict[str, Any], ...]
+
+
+@dataclass
+class StateDir:
+    """The state folder. All reads and writes of state go through here."""
+
+    root: Path
+    _lineage: str | None = field(default=None, repr=False)
+
+    # ---- lineage ---------------------------------------------------------------------------------
+    def lineage(self, *, create: bool = False) -> str | None:
+        if self._lineage is not None:
+            return self._lineage
+        meta_path = self.root / META_FILE
+        if meta_path.exists():
+            meta = _read_json(meta_path)
+            if not isinstance(meta, dict) or not isinstance(meta.get("lineage"), str):
+                raise StateError(f"{meta_path}: not a wpsync state file (no lineage); restore it from git")
+            _check_format(meta_path, meta.get("format"))
+            self._lineage = meta["lineage"]
+        elif create:
+            self._lineage = str(uuid.uuid4())
+            atomic_write_json(meta_path, {"format": FORMAT, "lineage": self._lineage})
+        return self._lineage
+
+    # ---- records ---------------------------------------------------------------------------------
+    def path(self, key: str) -> Path:
+        return self.root / f"{key}.json"
+
+    def keys(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            p.name[: -len(".json")]
+            for p in self.root.glob("*.json")
+            if p.name != META_FILE and not p.name.endswith(APPLIED_SUFFIX)
+        )
+
+    def read(self, key: str) -> CampaignRecord | None:
+        path = self.path(key)
+        if not path.exists():
+            return None
+        return record_from_json(path, _read_json(path), self.lineage())
+
+    def read_all(self) -> dict[str, CampaignRecord]:
+        return {key: record for key in self.keys() if (record := self.read(key)) is not None}
+
+    def write(self, record: CampaignRecord, applied: Applied | None = None) -> None:
+        """Write one record (and, when given, the content it now holds), each atomically."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if applied is not None:
+            atomic_write_json(self.root / f"{record.key}{APPLIED_SUFFIX}", asdict(applied))
+        atomic_write_json(self.path(record.key), record_to_json(record))
+
+    def read_applied(self, key: str) -> Applied | None:
+        path = self.root / f"{key}{APPLIED_SUFFIX}"
+        if not path.exists():
+            return None
+        data = _read_json(path)
+        try:
+            return Applied(head=dict(data["head"]), steps=tuple(dict(s) for s in data["steps"]))
+        except (KeyError, TypeError, ValueError):
+            raise StateError(f"{path}: not a wpsync applied-content file; restore it from git") from None
+
+    def forget(self, key: str) -> bool:
+        found = False
+        for path in (self.path(key), self.root / f"{key}{APPLIED_SUFFIX}"):
+            if path.exists():
+                path.unlink()
+                found = True
+        return found
+
+
+def record_to_json(record: CampaignRecord) -> dict[str, Any]:
+    data = asdict(record)
+    data["format"] = FORMAT
+    data["steps"] = [
+        {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(step).items()}
+        for step in record.steps
+    ]
+    return data
+
+
+def record_from_json(path: Path, data: Any, lineage: str | None) -> CampaignRecord:
+    if not isinstance(data, dict):
+        raise StateError(f"{path}: expected a JSON object; restore the file from git")
+    _check_format(path, data.get("format"))
+    try:
+        steps = tuple(
+            StepRecord(
+                id=_typed(s, "id", str),
+                type=_typed(s, "type", str),
+                hash=_typed(s, "hash", str),
+                version_ids=tuple(_typed(s, "version_ids", list)),
+            )
+            for s in _typed(data, "steps", list)
+        )
+        record = CampaignRecord(
+            key=_typed(data, "key", str),
+            lineage=_typed(data, "lineage", str),
+            serial=_typed(data, "serial", int),
+            campaign_id=_typed(data, "campaign_id", int),
+            status=_typed(data, "status", str),
+            head_hash=_typed(data, "head_hash", str),
+            steps=steps,
+            source_digest=_typed(data, "source_digest", str),
+            tool_version=_typed(data, "tool_version", str),
+            last_step_processed=_typed(data, "last_step_processed", int),
+            refreshed_at=_typed(data, "refreshed_at", str),
+            pending=data.get("pending"),
+        )
+    except _FieldProblem as problem:
+        raise StateError(
+            f"{path}: {problem}; restore the file from git, or `wpsync forget` the key"
+        ) from None
+    if not steps or steps[0].type != "START":
+        raise StateError(f"{path}: steps must start with the START step; restore the file from git")
+    if record.key != path.name[: -len(".json")]:
+        raise StateError(f"{path}: records key {record.key!r} but is named for another; rename it back")
+    if lineage is not None and record.lineage != lineage:
+        raise StateError(
+            f"{path}: belongs to another state (lineage {record.lineage}, this state is {lineage}); "
+            "it was copied from elsewhere — remove it, or import the campaign with `wpsync import`"
+        )
+    return record
+
+
+class _FieldProblem(Exception):
+    pass
+
+
+def _typed(data: Any, name: str, kind: type) -> Any:
+    if not isinstance(data, dict) or name not in data:
+        raise _FieldProblem(f"missing field {name!r}")
+    value = data[name]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _FieldProblem(f"field {name!r} should be {kind.__name__}, not {type(value).__name__}")
+    return value
+
+
+def _check_format(path: Path, found: Any) -> None:
+    if found == FORMAT:
+        return
+    if isinstance(found, int) and found > FORMAT:
+        raise StateError(f"{path}: written by a newer wpsync (state format {found}); upgrade wpsync")
+    raise StateError(f"{path}: unknown state format {found!r}; restore the file from git")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except OSError as exc:
+        raise StateError(f"{path}: cannot read: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise StateError(
+            f"{path}: not valid JSON ({exc}); it may be truncated or hand-edited — restore it from git "
+            "(or from state/.backup/)"
+        ) from None
+
+
+def dumps(data: Any) -> bytes:
+    """Stable, diff-friendly JSON: sorted keys, two-space indent, trailing newline."""
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write ``path`` so that it holds either the old bytes or the new ones, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(dumps(data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename is durable only once the directory entry is; not every platform lets us open a dir.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
