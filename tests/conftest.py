@@ -1,0 +1,24 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from wpsync.emulator.server import EmulatorHandle, running_emulator
+
+
+@pytest.fixture(scope="session")
+def _emulator_server() -> Iterator[EmulatorHandle]:
+    # One server for the whole run (start and stop cost ~0.1 s); each test gets it reset.
+    with running_emulator(api_keys=["test-key", "other-key"], seed_examples=True) as handle:
+        yield handle
+
+
+@pytest.fixture
+def emulator(_emulator_server: EmulatorHandle) -> EmulatorHandle:
+    """A running emulator, emptied and re-seeded with the spec examples' accounts; keys "test-key" and
+    "other-key". Use ``running_emulator`` directly for other keys, persistence or rate-limit settings."""
+    _emulator_server.reset()
+    return _emulator_server

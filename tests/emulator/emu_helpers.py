@@ -1,0 +1,57 @@
+"""Small builders for emulator tests: a minimal valid body, and walking a returned step chain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+def minimal_create(**overrides: Any) -> dict[str, Any]:
+    """The smallest create body the spec accepts: one EMAIL step from the seeded mailbox 112233."""
+    body: dict[str, Any] = {
+        "email_account_ids": [112233],
+        "settings": {"timezone": "Europe/Warsaw", "daily_enroll": 30},
+        "steps": {
+            "type": "START",
+            "followup": {
+                "type": "EMAIL",
+                "delivery_time": {"MONDAY": [{"from": "08:00", "to": "17:00"}]},
+                "body": {"versions": [{"subject": "Hello {{FIRST_NAME}}", "message": "<p>Hi</p>"}]},
+            },
+        },
+    }
+    body.update(overrides)
+    return body
+
+
+def email_step(**overrides: Any) -> dict[str, Any]:
+    """A valid add-step ``step``."""
+    step: dict[str, Any] = {
+        "type": "EMAIL",
+        "delivery_time": {"TUESDAY": [{"from": "09:00", "to": "18:00"}]},
+        "body": {"versions": [{"subject": None, "message": "<p>Following up</p>", "track_opens": False}]},
+    }
+    step.update(overrides)
+    return step
+
+
+def chain(campaign: dict[str, Any]) -> list[dict[str, Any]]:
+    """The steps of a campaign payload in order, START first."""
+    steps, node = [], campaign["steps"]
+    while node is not None:
+        steps.append(node)
+        node = node.get("followup")
+    return steps
+
+
+def create(api: httpx.Client, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = api.post("/v2/campaigns", json=body if body is not None else minimal_create())
+    assert response.status_code == 201, response.text
+    campaign: dict[str, Any] = response.json()
+    return campaign
+
+
+def add_step(api: httpx.Client, campaign: dict[str, Any], **overrides: Any) -> httpx.Response:
+    body = {"parent_id": chain(campaign)[-1]["id"], "step": email_step(**overrides)}
+    return api.post(f"/v2/campaigns/{campaign['id']}/steps", json=body)
