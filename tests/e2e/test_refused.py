@@ -1,0 +1,234 @@
+"""Every change the API forbids is refused in the plan (exit 3), explained, and never attempted."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.e2e.conftest import FOLLOW_UP, Workspace
+
+STEP_2 = re.compile(r"\n# 2\. The opening email.*?(?=\n# 3\.)", re.S)
+STEP_3 = re.compile(r"\n# 3\. A connection request.*?(?=\n# 4\.)", re.S)
+
+
+def applied(ws: Workspace) -> Workspace:
+    assert ws.run("apply", "--auto-approve").exit_code == 0
+    ws.emulator.clear_requests()
+    return ws
+
+
+def refused(ws: Workspace, *expected: str) -> str:
+    """Plan and apply must both refuse with exit 3, and Woodpecker must receive no mutating call."""
+    plan = ws.run("plan")
+    assert plan.exit_code == 3, plan.output
+    for text in expected:
+        assert text in plan.stdout, plan.stdout
+    apply = ws.run("apply", "--auto-approve")
+    assert apply.exit_code == 3
+    assert "the plan holds changes the API forbids; nothing was applied" in apply.stderr
+    assert ws.posts() == []
+    return plan.stdout
+
+
+def record(ws: Workspace, key: str) -> dict:  # type: ignore[type-arg]
+    data: dict = json.loads((ws.root / "state" / f"{key}.json").read_text())  # type: ignore[type-arg]
+    return data
+
+
+def test_edited_step_shows_the_field_diff(ws: Workspace) -> None:
+    applied(ws).edit("one-step-email", 'subject = "Example subject line"', 'subject = "A better subject"')
+    out = refused(
+        ws,
+        "✗ one-step-email step 1: step_edited  (campaigns/one-step-email.toml)",
+        "step 1 exists in Woodpecker and the API cannot change an existing step",
+        'steps[0].versions[0].subject: "Example subject line" → "A better subject"',
+        "way out: revert step 1 in campaigns/one-step-email.toml; to send the new copy, append it as a new step",
+    )
+    assert out.endswith("Plan: 0 campaigns to create, 0 steps to append, 1 change refused.\n")
+
+
+def test_inserted_step(ws: Workspace) -> None:
+    path = applied(ws).file("four-step-multichannel")
+    text = path.read_text()
+    path.write_text(
+        text.replace(
+            "\n# 3. A connection request",
+            FOLLOW_UP.replace('"workdays"', '{ MONDAY = [{ from = "09:00", to = "10:00" }] }')
+            + "\n# 3. A connection request",
+        )
+    )
+    refused(
+        ws, "four-step-multichannel step 3: step_inserted", "a new step 3 is inserted between existing steps"
+    )
+
+
+def test_removed_step(ws: Workspace) -> None:
+    path = applied(ws).file("four-step-multichannel")
+    path.write_text(STEP_3.sub("", path.read_text()))
+    refused(
+        ws, "step 3: step_removed", "recorded step 3 is missing from the file; the API cannot delete a step"
+    )
+
+
+def test_reordered_steps(ws: Workspace) -> None:
+    path = applied(ws).file("four-step-multichannel")
+    text = path.read_text()
+    two, three = STEP_2.search(text), STEP_3.search(text)
+    assert two and three
+    path.write_text(
+        text.replace(two.group(0), "\x00")
+        .replace(three.group(0), two.group(0))
+        .replace("\x00", three.group(0))
+    )
+    refused(
+        ws, "step 2: steps_reordered", "steps 2, 3 are in a different order; the API cannot reorder steps"
+    )
+
+
+def test_type_changed(ws: Workspace) -> None:
+    path = applied(ws).file("two-step-linkedin")
+    text = path.read_text()
+    path.write_text(
+        text.split('[[steps]]\ntype = "LINKEDIN"\naction_type = "CONNECTION_REQUEST"')[0]
+        + """[[steps]]
+type = "EMAIL"
+delivery_time = { MONDAY = [{ from = "09:00", to = "10:00" }] }
+[[steps.versions]]
+subject = "Hi"
+message = "Hello"
+"""
+    )
+    # An EMAIL step needs mailboxes, which is itself a (refused) edit of the campaign.
+    path.write_text(path.read_text().replace("email_account_ids = []", "email_account_ids = [112233]"))
+    refused(ws, "step 2: step_type_changed", "step 2 changed type (LINKEDIN → EMAIL)", "campaign_edited")
+
+
+def test_settings_changed(ws: Workspace) -> None:
+    applied(ws).edit("one-step-email", "daily_enroll = 25", "daily_enroll = 40")
+    refused(
+        ws,
+        "✗ one-step-email campaign: campaign_edited",
+        "the API cannot edit an existing campaign",
+        "settings.daily_enroll: 25 → 40",
+    )
+
+
+def test_linkedin_append(ws: Workspace) -> None:
+    applied(ws).append(
+        "two-step-linkedin",
+        '\n[[steps]]\ntype = "LINKEDIN"\naction_type = "DIRECT_MESSAGE"\nlinkedin_account_id = 200002\nversions = [{ message = "Thanks!" }]\n',
+    )
+    refused(ws, "step 3: linkedin_append", "the API appends EMAIL steps only")
+
+
+def test_appended_step_with_three_windows_a_day(ws: Workspace) -> None:
+    applied(ws).append(
+        "one-step-email",
+        FOLLOW_UP.replace(
+            '"workdays"',
+            '{ MONDAY = [{ from = "08:00", to = "09:00" }, { from = "10:00", to = "11:00" }, { from = "12:00", to = "13:00" }] }',
+        ),
+    )
+    refused(
+        ws, "step 2: too_many_windows", "an appended step allows at most 2 delivery windows a day (it has 3)"
+    )
+
+
+def test_append_after_a_step_that_processed_prospects(ws: Workspace) -> None:
+    applied(ws)
+    rec = record(ws, "one-step-email")
+    ws.emulator.set_status(rec["campaign_id"], "EDITED")
+    ws.emulator.mark_processed(rec["campaign_id"], rec["steps"][-1]["id"], 12)
+    ws.append("one-step-email", FOLLOW_UP)
+    refused(
+        ws,
+        "step 2: parent_processed",
+        "has already processed 12 prospects; the API cannot link a new step after it",
+    )
+
+
+@pytest.mark.parametrize("status", ["RUNNING", "PAUSED", "STOPPED", "COMPLETED"])
+def test_append_to_a_campaign_that_is_not_editable(ws: Workspace, status: str) -> None:
+    applied(ws)
+    rec = record(ws, "one-step-email")
+    ws.emulator.set_status(rec["campaign_id"], status)
+    ws.append("one-step-email", FOLLOW_UP)
+    refused(
+        ws,
+        f"campaign {rec['campaign_id']} is {status}; steps can be added only in DRAFT or EDITED",
+        "--make-editable",
+    )
+
+
+def test_make_editable_then_append_then_run(ws: Workspace) -> None:
+    applied(ws)
+    rec = record(ws, "one-step-email")
+    ws.emulator.set_status(rec["campaign_id"], "PAUSED")
+    ws.append("one-step-email", FOLLOW_UP)
+    plan = ws.run("plan", "--make-editable", "--run-after", "--detailed-exitcode")
+    assert plan.exit_code == 2
+    assert f"~ make campaign {rec['campaign_id']} editable" in plan.stdout
+    assert "making it EDITED pauses sending until it is run again (--run-after will run it)" in plan.stdout
+    assert f"▶ run campaign {rec['campaign_id']}" in plan.stdout
+    result = ws.run("apply", "--auto-approve", "--make-editable", "--run-after")
+    assert result.exit_code == 0, result.output
+    paths = [p["path"].rsplit("/", 1)[-1] for p in ws.posts()]
+    assert paths == ["make_editable", "steps", "run"]
+    assert ws.campaign(rec["campaign_id"])["status"] == "RUNNING"
+    assert record(ws, "one-step-email")["status"] == "RUNNING"
+
+
+def test_steps_changed_in_woodpeckers_app(ws: Workspace) -> None:
+    applied(ws)
+    rec = record(ws, "one-step-email")
+    # Someone appends a step in Woodpecker's app, outside wpsync.
+    import httpx
+
+    body = {
+        "parent_id": rec["steps"][-1]["id"],
+        "step": {
+            "type": "EMAIL",
+            "delivery_time": {"MONDAY": [{"from": "09:00", "to": "10:00"}]},
+            "body": {"versions": [{"subject": None, "message": "manual", "track_opens": False}]},
+        },
+    }
+    answer = httpx.post(
+        f"{ws.emulator.base_url}/v2/campaigns/{rec['campaign_id']}/steps",
+        json=body,
+        headers={"x-api-key": "test-key"},
+    )
+    assert answer.status_code in (200, 201)
+    drift = ws.run("plan", "--refresh", "all")
+    assert drift.exit_code == 0
+    assert "one-step-email: 1 step(s) added in Woodpecker's app since wpsync recorded them" in drift.stdout
+    ws.emulator.clear_requests()
+    ws.append("one-step-email", FOLLOW_UP)
+    refused(ws, "remote_drift", "steps were changed in Woodpecker since wpsync recorded them")
+
+
+def test_campaign_deleted_in_woodpecker(ws: Workspace) -> None:
+    applied(ws)
+    ws.emulator.reset()  # everything gone remotely
+    ws.append("one-step-email", FOLLOW_UP)
+    refused(ws, "remote_missing", "no longer exists in Woodpecker", "`wpsync forget one-step-email`")
+
+
+def test_disconnected_mailbox_refuses_the_create(ws: Workspace) -> None:
+    ws.emulator.seed_mailbox(112233, connected=False)
+    refused(ws, "one-step-email campaign: account_invalid", "mailbox 112233 has a connection problem")
+
+
+def test_unknown_linkedin_account_refuses_the_create(ws: Workspace) -> None:
+    ws.edit("two-step-linkedin", "linkedin_account_id = 200002", "linkedin_account_id = 999")
+    refused(ws, "two-step-linkedin step 1: account_invalid", "LinkedIn account 999 does not exist")
+
+
+def test_all_refusals_are_reported_in_one_run(ws: Workspace) -> None:
+    applied(ws).edit("one-step-email", "daily_enroll = 25", "daily_enroll = 40")
+    ws.edit("one-step-email", 'subject = "Example subject line"', 'subject = "New"')
+    path = ws.file("four-step-multichannel")
+    path.write_text(STEP_3.sub("", path.read_text()))
+    out = refused(ws, "campaign_edited", "step_edited", "step_removed")
+    assert out.endswith("Plan: 0 campaigns to create, 0 steps to append, 3 changes refused.\n")
