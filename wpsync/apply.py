@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import assert_never
+from typing import Any, assert_never
 
-from wpsync import __version__
-from wpsync.client import WoodpeckerClient
+from wpsync import __version__, failpoints
+from wpsync.client import WoodpeckerClient, maybe_committed
 from wpsync.errors import ChangesRefused, WpsyncError
 from wpsync.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
-from wpsync.planner import EDITABLE
+from wpsync.planner import EDITABLE, RemoteCampaign
 from wpsync.refresh import read_remote
 from wpsync.remote import read_steps
+from wpsync.settle import create_fingerprint, find_appended, find_created, has_status, owned_ids, settle_all
 from wpsync.state import Applied, CampaignRecord, StateDir
+
+JSON = dict[str, Any]
+RESEND_ATTEMPTS = 3  # settle-then-resend rounds for one call whose answer was lost
 
 
 @dataclass
@@ -89,17 +93,46 @@ def _apply_one(
         case AppendStep():
             return _append(action, state, client, report)
         case MakeEditable():
-            record = _recorded(state, action.key)
-            client.make_editable(action.campaign_id)
-            state.write(record.bumped(status="EDITED"))
-            return "now EDITED"
+            return _set_status(action.key, action.campaign_id, "EDITED", client.make_editable, state, client)
         case RunCampaign():
-            record = _recorded(state, action.key)
-            client.run(action.campaign_id)
-            state.write(record.bumped(status="RUNNING"))
-            return "now RUNNING"
+            return _set_status(action.key, action.campaign_id, "RUNNING", client.run, state, client)
         case _:
             assert_never(action)
+
+
+def _mutate(
+    state: StateDir, key: str, intent: JSON, call: Callable[[], Any], settle: Callable[[], Any]
+) -> Any:
+    """Make one mutating call with its intent durably recorded first.
+
+    An answer lost after the request may have reached Woodpecker (timeout, dropped connection, 5xx)
+    is settled by looking before anything is sent again; a POST is never blindly resent. The intent is
+    left in place only when even looking fails, so the next run settles it first.
+    """
+    state.write_intent(key, intent)
+    failpoints.hit("apply.before_call")
+    for attempt in range(1, RESEND_ATTEMPTS + 1):
+        try:
+            result = call()
+        except WpsyncError as exc:
+            if not maybe_committed(exc):
+                state.clear_intent(key)  # provably not applied
+                raise
+            found = settle()  # if this raises too, the intent stays for the next run to settle
+            if found is not None:
+                return found
+            if attempt == RESEND_ATTEMPTS:
+                state.clear_intent(key)
+                raise
+            continue  # looked, and it did not happen: sending again cannot duplicate it
+        failpoints.hit("apply.after_response")
+        return result
+    raise AssertionError("unreachable")
+
+
+def _done(state: StateDir, key: str) -> None:
+    failpoints.hit("apply.after_record")
+    state.clear_intent(key)
 
 
 def _recorded(state: StateDir, key: str) -> CampaignRecord:
@@ -119,27 +152,48 @@ def _create(
 ) -> str:
     if state.read(action.key) is not None:
         raise WpsyncError(f"{action.key} is already recorded; plan again")
-    payload = client.create_campaign(action.body)
-    steps = read_steps(payload)
-    record = CampaignRecord(
-        key=action.key,
-        lineage=lineage,
-        serial=1,
-        campaign_id=int(payload["id"]),
-        status=str(payload.get("status", "DRAFT")),
-        head_hash=action.head_hash,
-        steps=steps.records,
-        source_digest=digest,  # a create makes the whole campaign: it matches its file at once
-        tool_version=__version__,
+    intent: JSON = {
+        "action": "create_campaign",
+        "key": action.key,
+        "name": action.body.get("name", "My campaign #0"),
+        "fingerprint": create_fingerprint(action.body, action.step_hashes),
+        "head": action.head,
+        "head_hash": action.head_hash,
+        "digest": digest,
+    }
+    payload = _mutate(
+        state,
+        action.key,
+        intent,
+        lambda: client.create_campaign(action.body),
+        lambda: find_created(client, intent, owned_ids(state)),
     )
-    state.write(record, Applied(head=action.head, steps=steps.contents))
-    if steps.hashes != action.step_hashes:
+    record = record_created(state, intent, payload, lineage)
+    _done(state, action.key)
+    if tuple(s.hash for s in record.content_steps) != action.step_hashes:
         _warn(
             report,
             f"{action.key}: Woodpecker holds the steps differently than sent; the next plan will show it",
         )
     report.created += 1
     return f"created campaign {record.campaign_id}"
+
+
+def record_created(state: StateDir, intent: JSON, payload: JSON, lineage: str) -> CampaignRecord:
+    steps = read_steps(payload)
+    record = CampaignRecord(
+        key=intent["key"],
+        lineage=lineage,
+        serial=1,
+        campaign_id=int(payload["id"]),
+        status=str(payload.get("status", "DRAFT")),
+        head_hash=intent["head_hash"],
+        steps=steps.records,
+        source_digest=intent["digest"],  # a create makes the whole campaign: it matches its file at once
+        tool_version=__version__,
+    )
+    state.write(record, Applied(head=intent["head"], steps=steps.contents))
+    return record
 
 
 def _append(action: AppendStep, state: StateDir, client: WoodpeckerClient, report: ApplyReport) -> str:
@@ -149,7 +203,33 @@ def _append(action: AppendStep, state: StateDir, client: WoodpeckerClient, repor
             f"{action.key} has {len(record.content_steps)} recorded steps, the plan expected "
             f"{action.parent_position}; plan again"
         )
-    remote = read_remote(client, record.campaign_id)
+    _check_still_appendable(record, read_remote(client, record.campaign_id))
+    intent: JSON = {
+        "action": "append_step",
+        "key": action.key,
+        "campaign_id": record.campaign_id,
+        "parent_id": record.last_step_id,
+        "step_hash": action.step_hash,
+    }
+    body = {"parent_id": record.last_step_id, "step": action.step}
+
+    def settle() -> JSON | None:
+        hit = find_appended(client, record.campaign_id, intent)
+        return hit[0] if hit else None
+
+    payload = _mutate(state, action.key, intent, lambda: client.add_step(record.campaign_id, body), settle)
+    updated = record_appended(state, record, payload)
+    _done(state, action.key)
+    if updated.steps[: len(record.steps)] != record.steps or len(updated.steps) != len(record.steps) + 1:
+        _warn(report, f"{action.key}: Woodpecker's answer does not extend the recorded steps by one")
+    if updated.steps[-1].hash != action.step_hash:
+        _warn(report, f"{action.key}: Woodpecker holds step {action.position} differently than sent")
+    report.appended += 1
+    return f"step {updated.steps[-1].id} added"
+
+
+def _check_still_appendable(record: CampaignRecord, remote: RemoteCampaign | None) -> None:
+    """The facts the add-step call depends on, read right before it: a plan can be minutes old."""
     if remote is None:
         raise WpsyncError(f"campaign {record.campaign_id} no longer exists in Woodpecker")
     if remote.step_ids[-1] != record.last_step_id or remote.step_hashes != tuple(
@@ -166,26 +246,58 @@ def _append(action: AppendStep, state: StateDir, client: WoodpeckerClient, repor
             f"the last step of campaign {record.campaign_id} has processed {remote.last_step_processed} "
             "prospect(s) since the plan; a step cannot be linked after it"
         )
-    payload = client.add_step(record.campaign_id, {"parent_id": record.last_step_id, "step": action.step})
+
+
+def record_appended(state: StateDir, record: CampaignRecord, payload: JSON) -> CampaignRecord:
     steps = read_steps(payload)
-    if (
-        steps.records[: len(record.steps)] != record.steps[: len(steps.records)]
-        or len(steps.records) != len(record.steps) + 1
-    ):
-        _warn(report, f"{action.key}: Woodpecker's answer does not extend the recorded steps by one")
-    applied = state.read_applied(action.key)
-    contents = (applied.steps if applied else ()) + (steps.contents[-1],)
+    applied = state.read_applied(record.key)
     head = applied.head if applied else {}
-    state.write(
-        record.bumped(
-            steps=steps.records, status=str(payload.get("status", record.status)), source_digest=""
-        ),
-        Applied(head=head, steps=contents),
+    known = applied.steps if applied else ()
+    updated = record.bumped(
+        steps=steps.records, status=str(payload.get("status", record.status)), source_digest=""
     )
-    if steps.hashes[-1] != action.step_hash:
-        _warn(report, f"{action.key}: Woodpecker holds step {action.position} differently than sent")
-    report.appended += 1
-    return f"step {steps.records[-1].id} added"
+    state.write(updated, Applied(head=head, steps=known + steps.contents[len(known) :]))
+    return updated
+
+
+def _set_status(
+    key: str,
+    campaign_id: int,
+    status: str,
+    call: Callable[[int], None],
+    state: StateDir,
+    client: WoodpeckerClient,
+) -> str:
+    record = _recorded(state, key)
+    action = "make_editable" if status == "EDITED" else "run_campaign"
+    intent: JSON = {"action": action, "key": key, "campaign_id": campaign_id, "target_status": status}
+
+    def send() -> bool:
+        call(campaign_id)  # 200 with no body
+        return True
+
+    _mutate(state, key, intent, send, lambda: True if has_status(client, campaign_id, status) else None)
+    state.write(record.bumped(status=status))
+    _done(state, key)
+    return f"now {status}"
+
+
+def settle_interrupted(state: StateDir, client: WoodpeckerClient, notice: Callable[[str], None]) -> int:
+    """Settle intents an earlier run left behind, before anything is planned."""
+    lineage = state.lineage(create=True)
+    assert lineage is not None
+
+    def adopt(key: str, intent: JSON, payload: JSON) -> None:
+        if intent["action"] == "create_campaign":
+            record_created(state, intent, payload, lineage)
+            return
+        record = _recorded(state, key)
+        if intent["action"] == "append_step":
+            record_appended(state, record, payload)
+        else:
+            state.write(record.bumped(status=str(intent["target_status"])))
+
+    return settle_all(state, client, adopt, notice)
 
 
 def _warn(report: ApplyReport, message: str) -> None:

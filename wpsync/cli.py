@@ -78,7 +78,15 @@ class WpsyncGroup(click.Group):
 @click.group(cls=WpsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wpsync", message="%(prog)s %(version)s")
 def main() -> None:
-    """Campaigns-as-code for Woodpecker: validate, plan and apply campaign files."""
+    """Campaigns-as-code for Woodpecker: validate, plan and apply campaign files.
+
+    The API key comes from WOODPECKER_API_KEY (or --api-key-file), the API's address from
+    WOODPECKER_API_URL. WPSYNC_LOG=debug logs every request to stderr, with the key redacted.
+    """
+    if os.environ.get("WPSYNC_LOG"):
+        from wpsync.logs import configure_from_env
+
+        configure_from_env()
 
 
 @main.command()

@@ -29,6 +29,8 @@ from wpsync.errors import StateError
 FORMAT = 1
 META_FILE = "wpsync-state.json"
 APPLIED_SUFFIX = ".applied.json"
+INTENT_SUFFIX = ".intent.json"
+BACKUP_DIR = ".backup"
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,6 @@ class CampaignRecord:
     tool_version: str = ""
     last_step_processed: int = 0  # facts from the last refresh
     refreshed_at: str = ""
-    pending: dict[str, Any] | None = None  # an intent recorded before a mutating call (crash safety)
 
     @property
     def content_steps(self) -> tuple[StepRecord, ...]:
@@ -107,7 +108,7 @@ class StateDir:
         return sorted(
             p.name[: -len(".json")]
             for p in self.root.glob("*.json")
-            if p.name != META_FILE and not p.name.endswith(APPLIED_SUFFIX)
+            if p.name != META_FILE and not p.name.endswith((APPLIED_SUFFIX, INTENT_SUFFIX))
         )
 
     def read(self, key: str) -> CampaignRecord | None:
@@ -120,11 +121,33 @@ class StateDir:
         return {key: record for key in self.keys() if (record := self.read(key)) is not None}
 
     def write(self, record: CampaignRecord, applied: Applied | None = None) -> None:
-        """Write one record (and, when given, the content it now holds), each atomically."""
+        """Write one record (and, when given, the content it now holds), each atomically, keeping the
+        previous version of each under .backup/ (a hard link: no copy, so it costs nothing per call)."""
         self.root.mkdir(parents=True, exist_ok=True)
         if applied is not None:
-            atomic_write_json(self.root / f"{record.key}{APPLIED_SUFFIX}", asdict(applied))
-        atomic_write_json(self.path(record.key), record_to_json(record))
+            atomic_write_json(self.root / f"{record.key}{APPLIED_SUFFIX}", asdict(applied), backup=True)
+        atomic_write_json(self.path(record.key), record_to_json(record), backup=True)
+
+    # ---- intents: a mutating call that may have happened ------------------------------------------
+    def intent_path(self, key: str) -> Path:
+        return self.root / f"{key}{INTENT_SUFFIX}"
+
+    def write_intent(self, key: str, intent: dict[str, Any]) -> None:
+        atomic_write_json(self.intent_path(key), intent)
+
+    def clear_intent(self, key: str) -> None:
+        self.intent_path(key).unlink(missing_ok=True)
+
+    def intents(self) -> dict[str, dict[str, Any]]:
+        if not self.root.is_dir():
+            return {}
+        found: dict[str, dict[str, Any]] = {}
+        for path in sorted(self.root.glob(f"*{INTENT_SUFFIX}")):
+            data = _read_json(path)
+            if not isinstance(data, dict) or not isinstance(data.get("action"), str):
+                raise StateError(f"{path}: not a wpsync intent file; restore it from git")
+            found[path.name[: -len(INTENT_SUFFIX)]] = data
+        return found
 
     def read_applied(self, key: str) -> Applied | None:
         path = self.root / f"{key}{APPLIED_SUFFIX}"
@@ -138,7 +161,7 @@ class StateDir:
 
     def forget(self, key: str) -> bool:
         found = False
-        for path in (self.path(key), self.root / f"{key}{APPLIED_SUFFIX}"):
+        for path in (self.path(key), self.root / f"{key}{APPLIED_SUFFIX}", self.intent_path(key)):
             if path.exists():
                 path.unlink()
                 found = True
@@ -181,7 +204,6 @@ def record_from_json(path: Path, data: Any, lineage: str | None) -> CampaignReco
             tool_version=_typed(data, "tool_version", str),
             last_step_processed=_typed(data, "last_step_processed", int),
             refreshed_at=_typed(data, "refreshed_at", str),
-            pending=data.get("pending"),
         )
     except _FieldProblem as problem:
         raise StateError(
@@ -237,9 +259,11 @@ def dumps(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def atomic_write_json(path: Path, data: Any) -> None:
+def atomic_write_json(path: Path, data: Any, *, backup: bool = False) -> None:
     """Write ``path`` so that it holds either the old bytes or the new ones, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if backup:
+        _keep_previous(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -251,6 +275,22 @@ def atomic_write_json(path: Path, data: Any) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def _keep_previous(path: Path) -> None:
+    """Hard-link the current version to .backup/NAME before it is replaced: the rename that follows
+    leaves the old inode there, so a bad write (or a bad hand edit) can always be rolled back."""
+    if not path.exists():
+        return
+    backups = path.parent / BACKUP_DIR
+    backups.mkdir(exist_ok=True)
+    staged = backups / f".{path.name}.tmp"
+    staged.unlink(missing_ok=True)
+    try:
+        os.link(path, staged)
+    except OSError:
+        return  # no hard links here (some network filesystems): skip the backup, not the write
+    staged.replace(backups / path.name)
 
 
 def _fsync_dir(directory: Path) -> None:

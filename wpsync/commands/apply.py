@@ -75,6 +75,12 @@ def apply_command(
     if key is None:
         raise InputError("apply needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
     with state_lock(ws.state.root, "wpsync apply", notice=echo):
+        if ws.state.intents():
+            # An earlier run died (or lost an answer) mid-call: find out what happened before planning.
+            from wpsync.apply import settle_interrupted
+
+            with client_for(key) as client:
+                settle_interrupted(ws.state, client, echo)
         if plan_file is not None:
             plan = load_saved_plan(plan_file)
             moved = what_moved(plan, ws)

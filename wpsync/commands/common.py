@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from wpsync.client import WoodpeckerClient
 
 
+TIMEOUT_ENV = "WPSYNC_HTTP_TIMEOUT"  # seconds per request; the default outlasts Woodpecker's 15 s queue
+
+
 @dataclass(frozen=True)
 class Workspace:
     campaigns: Path
@@ -42,4 +45,11 @@ def client_for(key: str) -> WoodpeckerClient:
     from wpsync.client import DEFAULT_BASE_URL, WoodpeckerClient
     from wpsync.client_errors import API_URL_ENV
 
-    return WoodpeckerClient(key, os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL)
+    timeout = os.environ.get(TIMEOUT_ENV)
+    if timeout is None:
+        return WoodpeckerClient(key, os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL)
+    try:
+        seconds = float(timeout)
+    except ValueError:
+        raise InputError(f"{TIMEOUT_ENV} must be a number of seconds, not {timeout!r}") from None
+    return WoodpeckerClient(key, os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL, timeout=seconds)

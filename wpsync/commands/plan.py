@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wpsync import __version__
 from wpsync.commands.common import Workspace, client_for
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, Problem
 from wpsync.inputs import gather
-from wpsync.plan import Plan, to_json
+from wpsync.plan import Note, Plan, to_json
 from wpsync.planner import Facts, PlanOptions, make_plan
 from wpsync.state import atomic_write_json
 
@@ -51,6 +51,18 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
         lineage=inputs.lineage,
         tool_version=__version__,
     )
+    interrupted = ws.state.intents()
+    if interrupted:
+        notes = tuple(
+            Note(
+                key,
+                "partial",
+                f"{key}: an earlier apply was interrupted during {intent['action']}; the next apply first checks "
+                "Woodpecker for it and records what happened (this plan assumes it did not happen)",
+            )
+            for key, intent in interrupted.items()
+        )
+        plan = replace(plan, notes=plan.notes + notes)
     return plan, inputs.warnings
 
 
