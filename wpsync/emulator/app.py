@@ -113,8 +113,10 @@ class Api:
         if not is_json(request):
             return unsupported_media_type(request)
         body, error = parse_json(await request.body())
-        problems = [{"field": "body", "detail": error}] if error else []
-        problems += [{"field": p.field or "body", "detail": p.detail} for p in validate_add_step(body)]
+        if error:
+            problems = [{"field": "body", "detail": error}]
+        else:
+            problems = [{"field": p.field or "body", "detail": p.detail} for p in validate_add_step(body)]
         if problems:
             return input_failure({"errors": problems})
         if isinstance(campaign, JSONResponse):

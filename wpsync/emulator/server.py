@@ -15,14 +15,17 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import uvicorn
 
 from wpsync.emulator.app import EmulatorApp, create_app
 from wpsync.emulator.gate import ConnectionCut
 from wpsync.emulator.ratelimit import QUEUE_SIZE, QUEUE_WAIT
+from wpsync.errors import WpsyncError
+
+if TYPE_CHECKING:
+    import httpx
 
 START_TIMEOUT = 5.0
 
@@ -76,9 +79,19 @@ def _url(host: str, sock: socket.socket) -> str:
 
 
 def serve(host: str, port: int, api_keys: list[str], persist: Path | None, seed_examples: bool) -> None:
-    """Serve until Ctrl-C. Prints one line saying where."""
-    app = create_app(api_keys, persist=persist, seed_examples=seed_examples)
-    sock = _bind(host, port)
+    """Serve until Ctrl-C. Prints one line saying where.
+
+    Raises WpsyncError (one line for the CLI, exit 1) when the state file is unreadable or the address
+    cannot be bound.
+    """
+    try:
+        app = create_app(api_keys, persist=persist, seed_examples=seed_examples)
+    except ValueError as exc:
+        raise WpsyncError(f"emulator: {exc}") from exc
+    try:
+        sock = _bind(host, port)
+    except OSError as exc:
+        raise WpsyncError(f"emulator: cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     server = _uvicorn(app, quiet_logging_setup=False)
     print(f"wpsync emulator listening on {_url(host, sock)}/rest", flush=True)
     try:
@@ -97,7 +110,9 @@ class EmulatorHandle:
         self.root_url = root_url
         self.base_url = f"{root_url}/rest"
         self.api_key = api_key
-        self._client = httpx.Client(timeout=30)
+        import httpx  # only tests need a client; `wpsync emulator` starts faster without it
+
+        self._client: httpx.Client = httpx.Client(timeout=30)
 
     def close(self) -> None:
         self._client.close()
