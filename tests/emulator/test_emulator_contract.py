@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.emulator import spec_payloads
-from tests.emulator.emu_helpers import add_step, chain, create, minimal_create
+from tests.emulator.emu_helpers import add_step, chain, create, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle
 
 STEP_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -142,7 +142,7 @@ def test_steps_can_be_appended_one_after_another(api: httpx.Client) -> None:
 
 def test_campaign_ids_count_up_across_accounts(emulator: EmulatorHandle, api: httpx.Client) -> None:
     first = create(api)["id"]
-    with httpx.Client(base_url=emulator.base_url, headers={"x-api-key": "other-key"}) as other:
+    with local_client(emulator.base_url, "other-key") as other:
         second = create(other)["id"]
         assert other.get(f"/v2/campaigns/{first}").status_code == 404
         assert [c["id"] for c in other.get("/v1/campaign_list").json()] == [second]
@@ -226,3 +226,13 @@ def test_make_editable_then_append(emulator: EmulatorHandle, api: httpx.Client, 
     appended = add_step(api, campaign)
     assert appended.status_code == 201
     assert appended.json()["status"] == "EDITED"
+
+
+def test_campaign_list_parameters(api: httpx.Client) -> None:
+    create(api)
+    assert api.get("/v1/campaign_list", params={"id": 999999}).json() == []
+    assert api.get("/v1/campaign_list", params={"status": "PAUSED"}).json() == []
+    for name, value in (("id", "abc"), ("status", "DRAFT,LIVE")):
+        response = api.get("/v1/campaign_list", params={name: value})
+        assert response.status_code == 400
+        assert response.json()["detail"] == f"Invalid value {value!r} for parameter {name}"

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.emu_helpers import add_step, chain, create, email_step, minimal_create
+from tests.emulator.emu_helpers import add_step, chain, create, email_step, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle
 
 
@@ -111,7 +111,8 @@ def test_400_bad_path_parameter_uses_the_gateway_shape(api: httpx.Client) -> Non
 def test_401_for_a_missing_or_unknown_key(
     emulator: EmulatorHandle, headers: dict[str, str], method: str, path: str
 ) -> None:
-    response = httpx.request(method, emulator.root_url + path, headers=headers, json=minimal_create())
+    with local_client() as raw:
+        response = raw.request(method, emulator.root_url + path, headers=headers, json=minimal_create())
     titled(response, 401, "Unauthorized", "Invalid api key")
 
 
@@ -126,7 +127,8 @@ def test_404_unknown_url(api: httpx.Client, path: str) -> None:
 
 
 def test_404_outside_the_api_needs_no_key(emulator: EmulatorHandle) -> None:
-    titled(httpx.get(emulator.root_url + "/"), 404, "Not Found", "Requested resource does not exist")
+    with local_client() as raw:
+        titled(raw.get(emulator.root_url + "/"), 404, "Not Found", "Requested resource does not exist")
 
 
 @pytest.mark.parametrize(
@@ -146,7 +148,7 @@ def test_404_campaign_not_exist_on_add_step(api: httpx.Client) -> None:
 
 def test_404_for_another_accounts_campaign(emulator: EmulatorHandle, api: httpx.Client) -> None:
     campaign = create(api)
-    with httpx.Client(base_url=emulator.base_url, headers={"x-api-key": "other-key"}) as other:
+    with local_client(emulator.base_url, "other-key") as other:
         coded(other.get(f"/v2/campaigns/{campaign['id']}"), 404, "CAMPAIGN_NOT_EXIST", "Campaign not found")
         coded(add_step(other, campaign), 404, "CAMPAIGN_NOT_EXIST", "Campaign not found")
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.emulator.emu_helpers import add_step, chain, create, minimal_create
+from tests.emulator.emu_helpers import add_step, chain, create, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle
 
 
@@ -34,8 +34,8 @@ def test_path_prefix_narrows_a_fault(emulator: EmulatorHandle, api: httpx.Client
 def test_faults_belong_to_one_account(emulator: EmulatorHandle, api: httpx.Client) -> None:
     emulator.add_fault("500", api_key="other-key")
     assert api.get("/v2/mailboxes").status_code == 200
-    other = httpx.get(f"{emulator.base_url}/v2/mailboxes", headers={"x-api-key": "other-key"})
-    assert other.status_code == 500
+    with local_client(emulator.base_url, "other-key") as other:
+        assert other.get("/v2/mailboxes").status_code == 500
 
 
 def test_429_is_immediate(emulator: EmulatorHandle, api: httpx.Client) -> None:
@@ -117,8 +117,9 @@ def test_latency_is_added_to_every_api_request(emulator: EmulatorHandle, api: ht
     ],
 )
 def test_fault_hook_refuses_bad_bodies(emulator: EmulatorHandle, body: dict[str, object]) -> None:
-    response = httpx.post(
-        f"{emulator.root_url}/_emulator/faults", json=body, headers={"x-api-key": "test-key"}
-    )
+    with local_client() as raw:
+        response = raw.post(
+            f"{emulator.root_url}/_emulator/faults", json=body, headers={"x-api-key": "test-key"}
+        )
     assert response.status_code == 400
     assert response.json()["code"] == "INPUT_DATA_VALIDATION_FAILURE"

@@ -10,8 +10,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
-
+from tests.emulator.emu_helpers import local_client
 from wpsync.emulator.server import EmulatorHandle, running_emulator
 
 LATENCY = 0.25
@@ -22,7 +21,7 @@ def fire(url: str, keys: list[str], stagger: float = 0.0) -> list[tuple[int, flo
     barrier = threading.Barrier(len(keys))
 
     def one(index: int) -> tuple[int, float, float]:
-        with httpx.Client(timeout=30) as client:
+        with local_client(timeout=30) as client:
             barrier.wait()
             time.sleep(index * stagger)
             sent = time.monotonic()
@@ -94,8 +93,8 @@ def test_hooks_are_neither_rate_limited_nor_logged(emulator: EmulatorHandle) -> 
     emulator.set_latency(1.0)
 
     def slow() -> int:
-        headers = {"x-api-key": "test-key"}
-        return httpx.get(f"{emulator.base_url}/v2/mailboxes", headers=headers, timeout=10).status_code
+        with local_client(emulator.base_url, "test-key") as client:
+            return client.get("/v2/mailboxes").status_code
 
     with ThreadPoolExecutor(1) as pool:
         pending = pool.submit(slow)

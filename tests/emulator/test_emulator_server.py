@@ -13,23 +13,20 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.emulator.emu_helpers import chain, create, minimal_create
+from tests.emulator.emu_helpers import chain, create, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle, running_emulator, serve
 from wpsync.errors import WpsyncError
 
 
 def client(emulator: EmulatorHandle, key: str) -> httpx.Client:
-    return httpx.Client(base_url=emulator.base_url, headers={"x-api-key": key}, timeout=10)
+    return local_client(emulator.base_url, key)
 
 
 def test_starts_in_well_under_a_second() -> None:
     started = time.perf_counter()
-    with running_emulator() as emulator:
+    with running_emulator() as emulator, client(emulator, "test-key") as api:
         ready = time.perf_counter() - started
-        assert (
-            httpx.get(f"{emulator.base_url}/v2/mailboxes", headers={"x-api-key": "test-key"}).status_code
-            == 200
-        )
+        assert api.get("/v2/mailboxes").status_code == 200
     assert ready < 1.0
     assert emulator.base_url == emulator.root_url + "/rest"
 
@@ -46,9 +43,10 @@ def test_serve_prints_one_line_serves_and_exits_cleanly_on_ctrl_c() -> None:
         ready = time.perf_counter() - started
         assert line.startswith("wpsync emulator listening on http://127.0.0.1:") and line.endswith("/rest\n")
         base = line.removeprefix("wpsync emulator listening on ").strip()
-        boxes = httpx.get(f"{base}/v2/mailboxes", headers={"x-api-key": "k1"}).json()
-        assert 112233 in [b["id"] for b in boxes]  # seeded
-        assert httpx.get(f"{base}/v2/mailboxes", headers={"x-api-key": "k2"}).status_code == 401
+        with local_client(base) as raw:
+            boxes = raw.get("/v2/mailboxes", headers={"x-api-key": "k1"}).json()
+            assert 112233 in [b["id"] for b in boxes]  # seeded
+            assert raw.get("/v2/mailboxes", headers={"x-api-key": "k2"}).status_code == 401
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)
     finally:
@@ -67,8 +65,9 @@ def test_without_configured_keys_every_key_is_its_own_account() -> None:
             emulator.seed_mailbox(2, api_key="beta")
             assert [b["id"] for b in alpha.get("/v2/mailboxes").json()] == [1]
             assert [b["id"] for b in beta.get("/v2/mailboxes").json()] == [2]
-        assert httpx.get(f"{emulator.base_url}/v2/mailboxes").status_code == 401
-        assert httpx.get(f"{emulator.base_url}/v2/mailboxes", headers={"x-api-key": ""}).status_code == 401
+        with local_client(emulator.base_url) as anonymous:
+            assert anonymous.get("/v2/mailboxes").status_code == 401
+            assert anonymous.get("/v2/mailboxes", headers={"x-api-key": ""}).status_code == 401
 
 
 def test_seed_examples_applies_to_every_new_account() -> None:
@@ -84,7 +83,8 @@ def test_seed_examples_applies_to_every_new_account() -> None:
 
 def test_hooks_need_a_known_key(emulator: EmulatorHandle) -> None:
     for headers in ({}, {"x-api-key": "nope"}):
-        response = httpx.post(f"{emulator.root_url}/_emulator/reset", headers=headers)
+        with local_client() as raw:
+            response = raw.post(f"{emulator.root_url}/_emulator/reset", headers=headers)
         assert response.status_code == 401
         assert response.json()["detail"] == "Invalid api key"
 

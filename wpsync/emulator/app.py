@@ -209,8 +209,10 @@ class EmulatorApp:
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
-        self._api = Gate(emulator, Router(Api(emulator).routes()))
+        api_routes = Api(emulator).routes()
+        self._api = Gate(emulator, Router(api_routes))
         self._hooks = Hooks(emulator)
+        self.routes: list[Route] = [*api_routes, *self._hooks.router.routes]  # for docs and tests
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -95,6 +95,7 @@ def is_json(request: Request) -> bool:
 @dataclass(frozen=True)
 class Route:
     method: str
+    template: str  # as written, e.g. /rest/v2/campaigns/{campaign_id}; the docs test reads it
     pattern: re.Pattern[str]
     handler: Handler
 
@@ -102,7 +103,7 @@ class Route:
 def route(method: str, template: str, handler: Handler) -> Route:
     """``/v2/campaigns/{campaign_id}`` matches one path segment per parameter, read as a string."""
     regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-    return Route(method, re.compile(regex), handler)
+    return Route(method, template, re.compile(regex), handler)
 
 
 class Router:
