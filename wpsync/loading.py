@@ -17,7 +17,7 @@ from typing import Any
 import rtoml
 from pydantic import ValidationError
 
-from wpsync import rules
+from wpsync import lints, rules
 from wpsync.errors import InputError, Problem
 from wpsync.models import Campaign
 from wpsync.pydantic_messages import describe
@@ -121,6 +121,8 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
             tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             return None, f"invalid TOML: {exc}"
+        except (RecursionError, ValueError):
+            pass  # too deep or too large for tomllib too: rtoml's own message will do
         return None, f"invalid TOML: {fast_error}"
 
 
@@ -130,12 +132,13 @@ def _syntax_line(message: str | None) -> int | None:
 
 
 def validate_document(document: dict[str, Any]) -> tuple[Campaign | None, list[rules.Finding]]:
-    """Shapes and types first (pydantic, all errors at once), then the cross-field rules."""
+    """Shapes and types first (pydantic, all errors at once), then the cross-field rules, then the
+    outreach lints (warnings, with the active ``[lint]`` settings of wpsync.toml)."""
     try:
         campaign = Campaign.model_validate(document)
     except ValidationError as exc:
         return None, describe(exc) + _rules_on_valid_steps(document)
-    return campaign, rules.check_campaign(campaign)
+    return campaign, rules.check_campaign(campaign) + lints.check(campaign)
 
 
 def _rules_on_valid_steps(document: dict[str, Any]) -> list[rules.Finding]:
