@@ -97,7 +97,16 @@ def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     """Check campaign files (default: campaigns/) and report every problem at once."""
     from wpsync.commands.validate import validate as run_validate
 
-    sys.exit(run_validate(list(paths) or [CAMPAIGNS], strict=strict, output_format=output_format, echo=_echo))
+    targets = list(paths) or [CAMPAIGNS]
+    with _lint_settings(targets):
+        sys.exit(run_validate(targets, strict=strict, output_format=output_format, echo=_echo))
+
+
+def _lint_settings(campaign_paths: list[Path]) -> Any:
+    """The [lint] table of the wpsync.toml next to the campaigns folder, active for this command."""
+    from wpsync import lint_config
+
+    return lint_config.configured(lint_config.load(lint_config.config_path(campaign_paths)))
 
 
 def _workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -166,7 +175,12 @@ def _request(offline: bool, refresh: str, make_editable: bool, run_after: bool) 
 @_workspace_options
 @_plan_options
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: for a pull-request comment (also added to $GITHUB_STEP_SUMMARY when set).",
 )
 @click.option(
     "--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `wpsync apply FILE`."
@@ -174,6 +188,7 @@ def _request(offline: bool, refresh: str, make_editable: bool, run_after: bool) 
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes to apply (0 when none)."
 )
+@click.option("--strict", is_flag=True, help="Treat warnings about campaign files as errors.")
 def plan(
     campaigns_dir: Path,
     state_dir: Path,
@@ -185,6 +200,7 @@ def plan(
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    strict: bool,
 ) -> None:
     """Show what apply would do, and refuse what the API forbids (exit 3)."""
     from wpsync.commands.common import api_key, workspace
@@ -201,6 +217,7 @@ def plan(
             color=_color(),
             echo=_echo,
             warn=_warn,
+            strict=strict,
         )
     )
 

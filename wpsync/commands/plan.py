@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wpsync import __version__
 from wpsync.commands.common import Workspace, client_for
-from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, Problem
+from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
 from wpsync.inputs import gather
 from wpsync.plan import Note, Plan, to_json
 from wpsync.planner import Facts, PlanOptions, make_plan
 from wpsync.state import atomic_write_json
 
 SAVED_PLAN_KIND = "wpsync-plan"
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+SUMMARY_MIN_ROOM = 4096  # below this not even a short plan fits: say so rather than add a stub
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,13 @@ def plan_exit_code(plan: Plan, *, detailed: bool) -> int:
     return EXIT_CHANGES if detailed and plan.has_changes else EXIT_OK
 
 
-def render(plan: Plan, output_format: str, *, color: bool) -> str:
+def render(plan: Plan, output_format: str, *, color: bool, warnings: Sequence[Problem] = ()) -> str:
     if output_format == "json":
         return json.dumps(to_json(plan), indent=2, ensure_ascii=False)
+    if output_format == "markdown":
+        from wpsync.render_markdown import render_markdown
+
+        return render_markdown(plan, warnings=warnings)
     from wpsync.render_text import render_text
 
     return render_text(plan, color=color)
@@ -95,13 +102,45 @@ def plan_command(
     color: bool,
     echo: Callable[[str], None],
     warn: Callable[[str], None],
+    strict: bool = False,
 ) -> int:
-    plan, warnings = build_plan(ws, key, request)
+    from wpsync import lint_config
+
+    # The [lint] settings of the wpsync.toml beside the campaigns folder, for the files parsed here.
+    with lint_config.configured(lint_config.load(lint_config.config_path([ws.campaigns]))):
+        plan, warnings = build_plan(ws, key, request)
+    if strict and warnings:
+        raise InputError([replace(problem, severity="error") for problem in warnings])
     for problem in warnings:
         warn(f"warning: {problem.render()}")
-    echo(render(plan, output_format, color=color))
+    echo(render(plan, output_format, color=color, warnings=warnings))
+    summary = os.environ.get(STEP_SUMMARY_ENV)
+    if summary:
+        append_step_summary(plan, warnings, Path(summary), warn)
     if out is not None:
         save_plan(plan, out)
         if output_format == "text":
             echo(f"\nSaved the plan to {out}; apply exactly it with `wpsync apply {out}`.")
     return plan_exit_code(plan, detailed=detailed)
+
+
+def append_step_summary(
+    plan: Plan, warnings: Sequence[Problem], path: Path, warn: Callable[[str], None]
+) -> None:
+    """Add the markdown plan to a GitHub Actions job summary, within what is left of its 1 MiB."""
+    from wpsync.render_markdown import SUMMARY_LIMIT, render_markdown
+
+    try:
+        used = path.stat().st_size
+    except OSError:
+        used = 0  # not there yet: the runner creates it, appending creates it too
+    room = SUMMARY_LIMIT - used - 2
+    if room < SUMMARY_MIN_ROOM:
+        warn(f"warning: {STEP_SUMMARY_ENV} is nearly full ({used:,} bytes); the plan was not added to it")
+        return
+    text = render_markdown(plan, limit=room, warnings=warnings, measure="bytes")
+    try:
+        with path.open("a", encoding="utf-8") as summary:
+            summary.write(text + "\n")
+    except OSError as exc:
+        warn(f"warning: cannot add the plan to {STEP_SUMMARY_ENV} ({path}): {exc.strerror}")

@@ -1,0 +1,104 @@
+"""Plans for the review tests: the example campaigns planned offline, and hand-made plans with refusals,
+appends and many campaigns (values built directly: no state or API needed to render them)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from wpsync.commands.common import workspace
+from wpsync.commands.plan import PlanRequest, build_plan
+from wpsync.errors import Problem
+from wpsync.loading import load_campaign
+from wpsync.payload import add_step_body, create_body
+from wpsync.plan import (
+    AppendStep,
+    Binding,
+    CreateCampaign,
+    FieldChange,
+    MakeEditable,
+    Note,
+    Plan,
+    Refusal,
+    RunCampaign,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "campaigns"
+BINDING = Binding(lineage="lineage-1", serials={}, digests={}, tool_version="0.1.0")
+
+
+def example_plan(tmp_path: Path) -> tuple[Plan, list[Problem]]:
+    """The example campaigns planned offline against an empty state; run with tmp_path as the cwd so
+    file names in the output are the relative ones a reviewer sees."""
+    shutil.copytree(EXAMPLES, tmp_path / "campaigns")
+    return build_plan(workspace(Path("campaigns"), Path("state")), None, PlanRequest(offline=True))
+
+
+OLD_MESSAGE = (
+    '<div>Hi {{FIRST_NAME | "there"}},</div><div><br /></div><div>This is an example cold email message. '
+    "</div><div><br /></div><div>Best wishes, </div>"
+)
+NEW_MESSAGE = (
+    '<div>Hello {{FIRST_NAME | "there"}},</div><div><br /></div><div>This is a shorter cold email. '
+    "</div><div><br /></div><div>Best wishes, </div><div>*Ada* @ada #12</div>"
+)
+
+
+def refused_plan() -> Plan:
+    """One campaign with an edited first step and a changed setting; one append needing make-editable."""
+    refusals = (
+        Refusal(
+            "q4-ctos",
+            "campaigns/q4-ctos.toml",
+            "step_edited",
+            1,
+            "step 1 exists in Woodpecker and the API cannot change an existing step",
+            "revert step 1 in campaigns/q4-ctos.toml; to send the new copy, append it as a new step at the "
+            "end, or fork into a new campaign file",
+            (
+                FieldChange("steps[0].followup_after.value", 3, 4),
+                FieldChange("steps[0].versions[0].message", OLD_MESSAGE, NEW_MESSAGE),
+                FieldChange(
+                    "steps[0].versions[0].subject", "Quick question", "Quick question, {{FIRST_NAME}}?"
+                ),
+                FieldChange(
+                    "steps[0].versions[1].message",
+                    '<p>Hi <a href="https://a.example">x</a></p>',
+                    '<p>Hi <a href="https://b.example">x</a></p>',
+                ),
+            ),
+        ),
+        Refusal(
+            "q4-ctos",
+            "campaigns/q4-ctos.toml",
+            "campaign_edited",
+            None,
+            "the campaign's name, mailboxes or settings changed; the API cannot edit an existing campaign",
+            "revert the edit in campaigns/q4-ctos.toml, or fork: copy it to a new file (a new key) to create "
+            "a new campaign",
+            (FieldChange("settings.daily_enroll", 25, 40),),
+        ),
+    )
+    campaign = load_campaign(EXAMPLES / "one-step-email.toml")
+    step = add_step_body(campaign.steps[0], campaign.schedules, parent_id="")["step"]  # type: ignore[arg-type]
+    actions = (
+        MakeEditable("one-step-email", "campaigns/one-step-email.toml", 4242, "RUNNING"),
+        AppendStep("one-step-email", "campaigns/one-step-email.toml", 4242, 2, 1, step, "h2"),
+        RunCampaign("one-step-email", "campaigns/one-step-email.toml", 4242),
+    )
+    notes = (Note("old-campaign", "unmanaged", "old-campaign: no campaign file any more; campaign 17 stays"),)
+    return Plan(
+        actions, refusals, notes, BINDING, unchanged=2, options={"make_editable": True, "run_after": True}
+    )
+
+
+def many_campaigns_plan(count: int) -> Plan:
+    """``count`` creates of the four-step example (each ~4 KB of markdown), with distinct keys."""
+    campaign = load_campaign(EXAMPLES / "four-step-multichannel.toml")
+    body = create_body(campaign)
+    actions = tuple(
+        CreateCampaign(f"campaign-{n:04d}", f"campaigns/campaign-{n:04d}.toml", body, {}, "h", ())
+        for n in range(count)
+    )
+    return Plan(actions, (), (), BINDING)

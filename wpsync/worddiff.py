@@ -1,0 +1,111 @@
+"""A word-level diff of campaign copy, rendered for GitHub markdown as <del>removed</del> and
+<ins><b>added</b></ins> (struck through; bold and underlined).
+
+Why inline tags rather than a ```diff block: a diff block colours whole lines, and a refused edit is
+usually a few words in a long paragraph; the reviewer needs to see which words. Why <del>/<ins> rather
+than ``~~…~~`` / ``**…**``: emphasis delimiters stop working next to punctuation (CommonMark's
+flanking rules), so "**,**" or "~~"Hi~~" would show raw asterisks and tildes; the tags always pair, and
+GitHub renders them as strikethrough and underline (bold is added so that a replacement, removal
+and addition side by side, still reads as two words). Each line is wrapped on its own, so a change that
+spans paragraphs never leaves a tag open across a blank line (which GitHub would drop).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from wpsync import markdown_escape
+
+Op = Literal["=", "-", "+"]
+# Words, runs of spaces, single line breaks and single punctuation marks: a comma changed in a
+# sentence shows as one comma, not the whole word it touches.
+_TOKEN = re.compile(r"\{\{.*?\}\}|\n|[^\S\n]+|\w+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Segment:
+    op: Op
+    text: str
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def diff(old: str, new: str) -> list[Segment]:
+    """Old → new as kept, removed and added runs; whitespace between two changes joins them."""
+    a, b = tokens(old), tokens(new)
+    raw: list[Segment] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            raw.append(Segment("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            raw.append(Segment("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            raw.append(Segment("+", "".join(b[j1:j2])))
+    return _merge(raw)
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    """Fold "a b" → "x y" into one removal and one addition instead of alternating word by word."""
+    out: list[Segment] = []
+    removed, added = "", ""
+
+    def flush() -> None:
+        nonlocal removed, added
+        if removed:
+            out.append(Segment("-", removed))
+        if added:
+            out.append(Segment("+", added))
+        removed, added = "", ""
+
+    for index, segment in enumerate(segments):
+        if segment.op == "-":
+            removed += segment.text
+        elif segment.op == "+":
+            added += segment.text
+        elif (
+            (removed or added)
+            and index + 1 < len(segments)
+            and segments[index + 1].op != "="
+            and segment.text.isspace()
+            and "\n" not in segment.text
+        ):
+            removed += segment.text
+            added += segment.text
+        else:
+            flush()
+            out.append(segment)
+    flush()
+    return out
+
+
+def changed(segments: list[Segment]) -> bool:
+    return any(segment.op != "=" for segment in segments)
+
+
+def render(segments: list[Segment]) -> str:
+    """Markdown lines: unchanged text escaped, removals in <del>, additions in <ins>."""
+    lines: list[str] = []
+    current: list[str] = []
+    for segment in segments:
+        for number, piece in enumerate(segment.text.split("\n")):
+            if number:
+                lines.append("".join(current))
+                current = []
+            if not piece:
+                continue
+            text = markdown_escape.inline(piece)
+            if not current:
+                text = markdown_escape.line_start(text.lstrip())
+            if segment.op == "-":
+                text = f"<del>{text}</del>"
+            elif segment.op == "+":
+                text = f"<ins><b>{text}</b></ins>"
+            current.append(text)
+    lines.append("".join(current))
+    return markdown_escape.hard_breaks([line.strip() for line in lines])
