@@ -320,6 +320,41 @@ def force_unlock(lock_id: str, state_dir: Path) -> None:
 
 
 @main.command()
+@click.argument("campaign_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--step", type=click.IntRange(min=1), help="Only this step (1 = the first).")
+@click.option(
+    "--version", "version_letter", type=click.Choice(list("ABCDE")), help="Only this A/B version."
+)
+@click.option(
+    "--prospect",
+    "prospect_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help='A JSON object of the prospect\'s fields, e.g. {"first_name": "Ada"}; default: a sample.',
+)
+@click.option("--seed", type=int, help="Pick one spintax variant per prospect, reproducibly.")
+def preview(
+    campaign_file: Path,
+    step: int | None,
+    version_letter: str | None,
+    prospect_file: Path | None,
+    seed: int | None,
+) -> None:
+    """Show what a prospect would receive: snippets filled, spintax, links, HTML as text."""
+    from wpsync.commands.preview import preview_command
+
+    sys.exit(
+        preview_command(
+            campaign_file,
+            step=step,
+            version=version_letter,
+            prospect_file=prospect_file,
+            seed=seed,
+            echo=_echo,
+        )
+    )
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the campaign file format (for editors: `#:schema` in TOML)."""
     from wpsync.schema import schema_json

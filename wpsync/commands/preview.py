@@ -1,0 +1,39 @@
+"""`wpsync preview FILE`: what a prospect would receive from each step and version of a campaign."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from wpsync.errors import EXIT_OK, InputError
+from wpsync.loading import load_campaign
+from wpsync.preview import SAMPLE, Prospect, preview, prospect_from_json, render
+
+
+def read_prospect(path: Path | None) -> Prospect:
+    if path is None:
+        return SAMPLE
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the prospect file: {exc.strerror}") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    return prospect_from_json(data, str(path))
+
+
+def preview_command(
+    path: Path,
+    *,
+    step: int | None,
+    version: str | None,
+    prospect_file: Path | None,
+    seed: int | None,
+    echo: Callable[[str], None],
+) -> int:
+    campaign = load_campaign(path)
+    prospect = read_prospect(prospect_file)
+    messages = preview(campaign, prospect, step=step, version=version, seed=seed)
+    echo(render(path.stem, prospect, messages, seeded=seed is not None))
+    return EXIT_OK
