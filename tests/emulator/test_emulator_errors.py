@@ -99,8 +99,14 @@ def test_400_add_step_malformed_json(api: httpx.Client) -> None:
     assert error["field"] == "body" and error["detail"].startswith("malformed JSON: ")
 
 
-def test_400_bad_path_parameter_uses_the_gateway_shape(api: httpx.Client) -> None:
-    titled(api.get("/v2/campaigns/abc"), 400, "Bad Request", "Invalid value 'abc' for parameter campaign_id")
+@pytest.mark.parametrize("raw", ["abc", "-1", "1.5", "²"])
+def test_400_bad_path_parameter_uses_the_gateway_shape(api: httpx.Client, raw: str) -> None:
+    titled(
+        api.get(f"/v2/campaigns/{raw}"),
+        400,
+        "Bad Request",
+        f"Invalid value {raw!r} for parameter campaign_id",
+    )
 
 
 # --- 401 ----------------------------------------------------------------------------------------------

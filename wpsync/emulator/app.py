@@ -32,6 +32,7 @@ from wpsync.emulator.web import (
     input_failure,
     is_json,
     not_found,
+    parse_id,
     parse_json,
     route,
     titled,
@@ -81,10 +82,11 @@ class Api:
 
     def campaign(self, request: Request) -> Campaign | JSONResponse:
         raw = request.path_params["campaign_id"]
-        if not raw.isdigit():
+        campaign_id = parse_id(raw)
+        if campaign_id is None:
             return bad_parameter("campaign_id", raw)
         # Another account's campaign is as invisible as a missing one.
-        found = self.account(request).campaigns.get(int(raw))
+        found = self.account(request).campaigns.get(campaign_id)
         return campaign_not_found() if found is None else found
 
     async def create_campaign(self, request: Request) -> Response:
@@ -173,15 +175,17 @@ class Api:
         statuses = [s.strip() for s in query.get("status", "").split(",") if s.strip()]
         if any(s not in STATUSES for s in statuses):
             return bad_parameter("status", query["status"])
-        wanted = query.get("id")
-        if wanted is not None and not wanted.isdigit():
-            return bad_parameter("id", wanted)
+        wanted = parse_id(query["id"]) if "id" in query else None
+        if "id" in query and wanted is None:
+            return bad_parameter("id", query["id"])
         rows = []
         for campaign in sorted(self.account(request).campaigns.values(), key=lambda c: c.id):
-            if (statuses and campaign.status not in statuses) or (wanted and campaign.id != int(wanted)):
+            if (statuses and campaign.status not in statuses) or (
+                wanted is not None and campaign.id != wanted
+            ):
                 continue
             row: dict[str, Any] = {"id": campaign.id, "name": campaign.name, "status": campaign.status}
-            if wanted:
+            if wanted is not None:
                 # [assume] The per-step shape of stats is ours: Woodpecker documents per-campaign stats
                 # here and per-step counts only in a report.
                 steps = [{"step_id": s.id, "type": s.type, "processed": s.processed} for s in campaign.steps]

@@ -23,6 +23,7 @@ from wpsync.emulator.store import (
     SESSION_STATUSES,
     STATUSES,
     Account,
+    Campaign,
     LinkedInAccount,
     Mailbox,
 )
@@ -31,6 +32,7 @@ from wpsync.emulator.web import (
     campaign_not_found,
     coded,
     input_failure,
+    parse_id,
     parse_json,
     route,
     unauthorized,
@@ -112,6 +114,10 @@ class Hooks:
     def account(self, request: Request) -> Account:
         return self.emulator.store.account(request.scope["wpsync.account"])
 
+    def _campaign(self, request: Request) -> Campaign | None:
+        campaign_id = parse_id(request.path_params["campaign_id"])
+        return None if campaign_id is None else self.account(request).campaigns.get(campaign_id)
+
     def saved(self, content: Any) -> JSONResponse:
         self.emulator.store.save()
         return JSONResponse(content)
@@ -151,7 +157,7 @@ class Hooks:
         body = await _read(request, {"status": _one_of(STATUSES)}, {})
         if isinstance(body, Response):
             return body
-        campaign = self.account(request).campaigns.get(_campaign_id(request))
+        campaign = self._campaign(request)
         if campaign is None:
             return campaign_not_found()
         campaign.status = body["status"]  # any status, from any status: this is a hook
@@ -161,7 +167,7 @@ class Hooks:
         body = await _read(request, {"count": _count}, {})
         if isinstance(body, Response):
             return body
-        campaign = self.account(request).campaigns.get(_campaign_id(request))
+        campaign = self._campaign(request)
         if campaign is None:
             return campaign_not_found()
         step = campaign.step(request.path_params["step_id"])
@@ -203,8 +209,3 @@ class Hooks:
     async def clear_requests(self, request: Request) -> Response:
         self.emulator.controls_for(request.scope["wpsync.account"]).requests.clear()
         return JSONResponse({"cleared": True})
-
-
-def _campaign_id(request: Request) -> int:
-    raw = request.path_params["campaign_id"]
-    return int(raw) if raw.isdigit() else -1  # not a number: no such campaign

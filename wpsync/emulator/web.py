@@ -88,6 +88,11 @@ def parse_json(raw: bytes) -> tuple[object, str | None]:
         return None, f"malformed JSON: {exc}"
 
 
+def parse_id(raw: str) -> int | None:
+    """A numeric id from a path or query: ASCII digits only (str.isdigit also says yes to "²")."""
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 def is_json(request: Request) -> bool:
     return request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
 
