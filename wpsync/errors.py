@@ -55,7 +55,9 @@ class Problem:
 
     def render(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        # One problem is one line: text quoted from a file must not start a forged line of its own.
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}"
 
 
 class InputError(WpsyncError):

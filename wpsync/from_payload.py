@@ -77,5 +77,16 @@ def document_from_payload(payload: JSON) -> JSON:
 
 def dumps(document: JSON, *, header: str = "") -> str:
     """TOML text for a campaign document, long messages as multi-line strings."""
-    text = tomli_w.dumps(document, multiline_strings=True)
+    # tomli-w folds "\r\n" to "\n" inside multi-line strings; keep CRLF text exact by escaping it instead.
+    text = tomli_w.dumps(document, multiline_strings=not _has_carriage_return(document))
     return (header.rstrip("\n") + "\n\n" + text) if header else text
+
+
+def _has_carriage_return(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\r" in value
+    if isinstance(value, dict):
+        return any(_has_carriage_return(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_carriage_return(v) for v in value)
+    return False

@@ -12,10 +12,26 @@ import re
 
 Loc = tuple[str | int, ...]
 
-_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(
     r"""\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="""
 )
+
+
+def _header(line: str) -> tuple[str, bool] | None:
+    """`[a.b]` → ("a.b", False), `[[a.b]]` → ("a.b", True); None for anything else. No regex: a
+    backtracking pattern here took seconds on a line of many spaces."""
+    text = line.strip()
+    is_array = text.startswith("[[")
+    opener, closer = ("[[", "]]") if is_array else ("[", "]")
+    if not text.startswith(opener):
+        return None
+    end = text.find(closer, len(opener))
+    if end == -1:
+        return None
+    name, rest = text[len(opener) : end].strip(), text[end + len(closer) :].strip()
+    if not name or "=" in name or (rest and not rest.startswith("#")):
+        return None
+    return name, is_array
 
 
 def _parts(dotted: str) -> list[str]:
@@ -35,11 +51,12 @@ def index_lines(text: str) -> dict[Loc, int]:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
             continue
-        header = _HEADER.match(line)
-        if header and not line.lstrip().startswith(("#",)) and "=" not in line.split("]")[0]:
-            table = _resolve(_parts(header.group(2)), header.group(1) == "[[", counters)
+        header = _header(line)
+        if header is not None:
+            name, is_array = header
+            table = _resolve(_parts(name), is_array, counters)
             found.setdefault(table, number)
-            if header.group(1) == "[[":
+            if is_array:
                 found.setdefault(table[:-1], number)  # the array itself starts at its first element
             continue
         key = _KEY.match(line)

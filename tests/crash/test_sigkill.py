@@ -27,7 +27,7 @@ def test_killed_at_a_failpoint_then_applied_again(
     scenario = Scenario.prepare(tmp_path, emulator)
     killed = scenario.wpsync("apply", "--auto-approve", WPSYNC_FAILPOINTS=f"{point}={call}")
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
-    plan = scenario.wpsync("plan")
+    plan = scenario.cli("plan")
     assert "an earlier apply was interrupted" in plan.stdout
     again = scenario.wpsync("apply", "--auto-approve")
     assert again.returncode == 0, again.stdout + again.stderr

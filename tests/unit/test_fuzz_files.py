@@ -12,8 +12,8 @@ from generated create bodies) and are broken two ways:
 For every input ``parse_source`` returns (with a non-empty message and the file name on every problem),
 and ``wpsync validate FILE`` exits 0 or 1 without a traceback or an "internal error".
 
-Inputs that do crash wpsync today (values nested ~500 deep, integer literals over 4300 digits) are kept
-out of the random generation by ``MAX_NESTING`` and ``MAX_DIGITS``, and pinned instead by strict xfail
+Inputs that crashed wpsync once (values nested ~500 deep, integer literals over 4300 digits) are kept
+out of the random generation by ``MAX_NESTING`` and ``MAX_DIGITS``, and pinned instead by regression
 tests at the end, as is a line-lookup regex that takes minutes on one odd but valid line.
 """
 
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [path.read_bytes() for path in sorted((ROOT / "campaigns").glob("*.toml"))]
 SEEDS = [*EXAMPLES, MINIMAL.encode()]
 
-# Well below the known crashes (see the xfail tests): tomllib recurses once per nesting level (the
+# Well below the known crashes (see the regression tests at the end): tomllib recurses once per nesting level (the
 # limit is near 500 levels, less inside pytest's and Hypothesis's stack), and Python refuses int() of
 # more than 4300 digits.
 MAX_NESTING = 150
@@ -438,7 +438,7 @@ def test_console_script_reports_nasty_files_without_a_traceback(tmp_path: Path) 
     }
 
 
-# --- known crashes: wpsync bugs, pinned until fixed -------------------------------------------------------
+# --- crashes found by this fuzzer, fixed, kept as regression tests -------------------------------------------------------
 
 CRASHERS = {
     # rtoml refuses nesting beyond ~100 levels; parse_toml then re-parses with tomllib for a better message,
@@ -449,13 +449,8 @@ CRASHERS = {
     # refuses to convert more than 4300 digits (ValueError, not TOMLDecodeError).
     "huge-integer": b"[settings]\ndaily_enroll = 1" + b"0" * 5000 + b"\n",
 }
-CRASH_REASON = (
-    "wpsync bug: loading.parse_toml's tomllib fallback lets RecursionError (deep nesting) and ValueError "
-    "(integers over 4300 digits) escape; parse_source raises and the CLI prints 'internal error'"
-)
 
 
-@pytest.mark.xfail(strict=True, raises=(RecursionError, ValueError), reason=CRASH_REASON)
 @pytest.mark.parametrize("name", list(CRASHERS))
 def test_known_crashers_are_reported_as_invalid_toml(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.toml"
@@ -464,23 +459,16 @@ def test_known_crashers_are_reported_as_invalid_toml(tmp_path: Path, name: str) 
     assert [p.message[:13] for p in loaded.errors] == ["invalid TOML:"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=CRASH_REASON)
 def test_console_script_reports_known_crashers_without_internal_error(tmp_path: Path) -> None:
     for name, data in CRASHERS.items():
         (tmp_path / f"{name}.toml").write_bytes(data)
     done = _run_console(tmp_path, *sorted(str(p) for p in tmp_path.glob("*.toml")))
     output = done.stdout + done.stderr
-    assert "Traceback" not in output  # holds today: the CLI turns the crash into one line ...
+    assert "Traceback" not in output
     assert done.returncode == 1
-    assert "internal error" not in output  # ... but that line is a bug report, not "invalid TOML"
+    assert "internal error" not in output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="wpsync bug: toml_lines._HEADER backtracks polynomially on a line starting with '[' then many "
-    "spaces and no ']' (e.g. inside a multi-line string in an array), so a 10 KB file takes minutes",
-)
 def test_line_lookup_is_fast_on_a_bracket_line_of_spaces(tmp_path: Path) -> None:
     data = b'a = [\n"""\n[' + b" " * 1400 + b'x\n"""]\n'
     started = time.perf_counter()
