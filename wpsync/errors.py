@@ -6,8 +6,8 @@ the exit code from ``exit_code``. Anything else that escapes is a bug and is rep
     WpsyncError                 exit 1
     ├── InputError              campaign files, flags, plan files the user gave us
     ├── StateError              the recorded state cannot be read or written safely
-    ├── ApiError                Woodpecker (or the emulator) said no, or could not be reached
-    │   └── ApiUnreachable      no HTTP answer at all (connection refused, timeout, dropped)
+    ├── ApiError                Woodpecker (or the emulator) answered with an error
+    ├── ApiUnreachable          no HTTP answer at all (connection refused, timeout, dropped)
     ├── ChangesRefused          exit 3: the plan holds changes the API forbids
     ├── StalePlan               exit 4: a saved plan no longer matches the state or the inputs
     └── StateLocked             exit 5: another run holds the state lock
