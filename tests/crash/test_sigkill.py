@@ -2,6 +2,7 @@
 
 Boundaries, for each of the 4 mutating calls (2 appends, 2 creates):
 - before the call (its intent is durable, nothing sent);
+- after the server committed, before the response reached wpsync (the emulator holds the answer);
 - after the response, before the state write;
 - after the state write, before the intent is cleared.
 """
@@ -9,6 +10,7 @@ Boundaries, for each of the 4 mutating calls (2 appends, 2 creates):
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -32,4 +34,29 @@ def test_killed_at_a_failpoint_then_applied_again(
     again = scenario.wpsync("apply", "--auto-approve")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "settled an interrupted" in again.stdout
+    scenario.check()
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_killed_after_the_server_committed_before_the_answer(
+    tmp_path: Path, emulator: EmulatorHandle, call: int
+) -> None:
+    scenario = Scenario.prepare(tmp_path, emulator)
+    # The first `call` POSTs are answered 0.6 s late; the last of them is where wpsync dies.
+    emulator.add_fault("stall_after_commit", count=call, method="POST", seconds=0.6)
+    process = scenario.start("apply", "--auto-approve")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        committed = [r for r in scenario.mutating_calls() if r["status"] is not None]
+        if len(committed) >= call:  # the server has committed call N and holds its answer
+            break
+        time.sleep(0.005)
+    else:
+        process.kill()
+        pytest.fail(f"the apply never reached call {call}")
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    again = scenario.wpsync("apply", "--auto-approve")
+    assert again.returncode == 0, again.stdout + again.stderr
     scenario.check()

@@ -69,10 +69,12 @@ class Gate:
             await asyncio.sleep(fault.seconds)
         messages: list[Message] = []
 
+        held = kind in ("drop_after_commit", "stall_after_commit")
+
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
                 entry["status"] = message["status"]
-            if kind == "drop_after_commit":
+            if held:
                 messages.append(message)
             else:
                 await send(message)
@@ -81,6 +83,13 @@ class Gate:
         if kind == "drop_after_commit":
             entry["status"] = None
             await _cut(send, messages[0] if messages else None)
+        if kind == "stall_after_commit":
+            # Committed, and the log already shows its status, but the answer is held back: a test can
+            # kill the client in exactly the window where the server has changed and the client has not heard.
+            assert fault is not None
+            await asyncio.sleep(fault.seconds)
+            for message in messages:
+                await send(message)
 
 
 async def _cut(send: Send, start: Message | None) -> NoReturn:

@@ -14,7 +14,7 @@ from typing import Any
 from wpsync.emulator.ratelimit import Limiter
 from wpsync.emulator.store import Store
 
-FAULT_KINDS = ("500", "429", "drop_before_commit", "drop_after_commit", "timeout")
+FAULT_KINDS = ("500", "429", "drop_before_commit", "drop_after_commit", "stall_after_commit", "timeout")
 DEFAULT_TIMEOUT_SECONDS = 10.0
 REQUEST_LOG_SIZE = 10_000  # a long demo must not grow without bound
 
