@@ -1,0 +1,49 @@
+"""The README stays true: every command and exit code is in it, and its example campaign validates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from wpsync import errors
+from wpsync.cli import main
+from wpsync.loading import Source, parse_source
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    first_block = README.split("```sh", 1)[1].split("```", 1)[0]
+    assert first_block.strip().splitlines()[0].startswith("make demo")
+    assert first_block.strip().splitlines()[1].startswith("make test")
+
+
+def test_every_command_is_documented_and_has_help() -> None:
+    for name, command in main.commands.items():
+        assert f"`wpsync {name}" in README, f"README does not document `wpsync {name}`"
+        assert command.help, f"wpsync {name} has no help text"
+
+
+def test_every_exit_code_is_documented() -> None:
+    table = README.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    codes = {int(m) for m in re.findall(r"^\| (\d+) \|", table, re.M)}
+    defined = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert defined | {130} == codes
+
+
+def test_the_readme_campaign_validates(tmp_path: Path) -> None:
+    block = README.split("```toml", 1)[1].split("```", 1)[0]
+    loaded = parse_source(Source("q4-ctos", tmp_path / "q4-ctos.toml", block.encode()))
+    assert loaded.errors == []
+    assert loaded.campaign is not None and len(loaded.campaign.steps) == 3
+
+
+def test_every_refusal_code_is_explained() -> None:
+    from typing import get_args
+
+    from wpsync.plan import RefusalCode
+
+    for code in get_args(RefusalCode):
+        assert f"`{code}`" in README, code
+        assert f"`{code}`" in (ROOT / "docs" / "plan-format.md").read_text(), code
