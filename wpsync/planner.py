@@ -50,6 +50,7 @@ class Facts:
     campaigns: Mapping[str, RemoteCampaign | None] = field(default_factory=dict)
     mailboxes: Mapping[int, str | None] | None = None  # SMTP id → connection error (None: fine)
     linkedin: Mapping[int, tuple[str, str]] | None = None  # id → (session_status, level)
+    untracked: Mapping[str, tuple[int, ...]] | None = None  # campaign name → ids no record owns
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def make_plan(
         if record is None:
             found = _check_accounts(item, facts)
             refusals.extend(found)
+            notes.extend(_possible_orphans(item, facts))
             if not found:
                 actions.append(
                     CreateCampaign(
@@ -360,6 +362,24 @@ def _check_accounts(desired: Desired, facts: Facts) -> list[Refusal]:
                     index + 1,
                 )
     return found
+
+
+def _possible_orphans(desired: Desired, facts: Facts) -> list[Note]:
+    """A campaign of the same name that no record owns may be this one, created by a run whose state
+    was lost: say so before a second copy is made."""
+    ids = (facts.untracked or {}).get(str(desired.head["name"]), ())
+    if not ids:
+        return []
+    listed = ", ".join(str(i) for i in ids)
+    return [
+        Note(
+            desired.key,
+            "warning",
+            f"{desired.key}: Woodpecker already has an untracked campaign named {desired.head['name']!r} "
+            f"({listed}); if it is this one, run `wpsync import {ids[0]} --key {desired.key} --force` "
+            "instead of creating a second copy",
+        )
+    ]
 
 
 def _drift_notes(records: Mapping[str, CampaignRecord], facts: Facts) -> list[Note]:

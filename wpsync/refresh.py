@@ -48,7 +48,17 @@ def refresh(client: WoodpeckerClient, inputs: Inputs, *, everything: bool) -> Fa
     mailboxes = _mailboxes(client) if any(f.campaign.email_account_ids for f in new) else None
     wants_linkedin = any(step.get("linkedin_account_id") is not None for f in new for step in f.steps)
     linkedin = _linkedin(client) if wants_linkedin else None
-    return Facts(campaigns=campaigns, mailboxes=mailboxes, linkedin=linkedin)
+    untracked = _untracked(client, inputs) if new else None
+    return Facts(campaigns=campaigns, mailboxes=mailboxes, linkedin=linkedin, untracked=untracked)
+
+
+def _untracked(client: WoodpeckerClient, inputs: Inputs) -> dict[str, tuple[int, ...]]:
+    owned = {record.campaign_id for record in inputs.records.values()}
+    found: dict[str, list[int]] = {}
+    for campaign in client.list_campaigns():
+        if isinstance(campaign.get("id"), int) and campaign["id"] not in owned:
+            found.setdefault(str(campaign.get("name")), []).append(campaign["id"])
+    return {name: tuple(sorted(ids)) for name, ids in found.items()}
 
 
 def _mailboxes(client: WoodpeckerClient) -> dict[int, str | None]:

@@ -169,3 +169,23 @@ def test_import_round_trips_each_example(ws: Workspace, tmp_path: object) -> Non
     )
     assert again.exit_code == 1
     assert "is already in the state" in again.stderr
+
+
+def test_a_lost_state_warns_before_a_second_copy_is_created(ws: Workspace) -> None:
+    import re
+    import shutil
+
+    assert ws.run("apply", "--auto-approve").exit_code == 0
+    campaign_id = json.loads((ws.root / "state" / "one-step-email.json").read_text())["campaign_id"]
+    shutil.rmtree(ws.root / "state")  # the state is lost (never committed, say)
+    result = ws.run("plan")
+    assert (
+        f"one-step-email: Woodpecker already has an untracked campaign named 'One-step email campaign' ({campaign_id})"
+        in result.stdout
+    )
+    assert f"run `wpsync import {campaign_id} --key one-step-email --force`" in result.stdout
+    assert re.search(r"Plan: 3 campaigns to create", result.stdout)
+    adopted = ws.run("import", str(campaign_id), "--key", "one-step-email", "--force")
+    assert adopted.exit_code == 0, adopted.output
+    keys = [a["key"] for a in json.loads(ws.run("plan", "--format", "json").stdout)["actions"]]
+    assert keys == ["four-step-multichannel", "two-step-linkedin"]
