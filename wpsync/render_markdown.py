@@ -247,6 +247,7 @@ def _fit(head: str, sections: list[_Section], limit: int, size: Callable[[str], 
     while True:
         shown = sections[: len(chosen)]
         note = _cut_note(
+            len(chosen),
             [s.key for s in shown if s.key not in full_keys],
             [s.key for s in sections[len(chosen) :]],
             limit,
@@ -258,9 +259,11 @@ def _fit(head: str, sections: list[_Section], limit: int, size: Callable[[str], 
         chosen.pop()  # make room for the note itself, one whole section at a time
 
 
-def _cut_note(short: list[str], cut: list[str], limit: int, unit: str) -> str:
+def _cut_note(shown: int, short: list[str], cut: list[str], limit: int, unit: str) -> str:
     parts = [f"> [!NOTE]\n> **This plan was cut to fit in {limit:,} {unit}.**"]
-    if short:
+    if short and len(short) == shown:
+        parts.append(f"All {shown} campaign{_s(shown)} shown are in short form.")
+    elif short:
         parts.append(f"{len(short)} campaign{_s(len(short))} shown in short form: {_names(short)}.")
     if cut:
         parts.append(f"{len(cut)} campaign{_s(len(cut))} not shown: {_names(cut)}.")

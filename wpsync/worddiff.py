@@ -20,9 +20,9 @@ from typing import Literal
 from wpsync import markdown_escape
 
 Op = Literal["=", "-", "+"]
-# Words, runs of spaces, single line breaks and single punctuation marks: a comma changed in a
-# sentence shows as one comma, not the whole word it touches.
-_TOKEN = re.compile(r"\{\{.*?\}\}|\n|[^\S\n]+|\w+|[^\w\s]")
+# Snippets and HTML tags whole, then words, runs of spaces, single line breaks and single punctuation
+# marks: a comma changed in a sentence shows as one comma, not the whole word it touches.
+_TOKEN = re.compile(r"\{\{.*?\}\}|<[^<>\n]*>|\n|[^\S\n]+|\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,35 @@ def tokens(text: str) -> list[str]:
 
 
 def diff(old: str, new: str) -> list[Segment]:
-    """Old → new as kept, removed and added runs; whitespace between two changes joins them."""
-    a, b = tokens(old), tokens(new)
+    """Old → new as kept, removed and added runs; whitespace between two changes joins them.
+
+    Lines are matched first and words only within changed lines, so an added paragraph shows as one
+    added paragraph rather than words and full stops scattered over its neighbours."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     raw: list[Segment] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
-            raw.append(Segment("=", "".join(a[i1:i2])))
+            raw.append(Segment("=", before))
+        elif tag == "replace":
+            raw.extend(_words(before, after))
+        else:
+            raw.append(Segment("-", before) if before else Segment("+", after))
+    return _merge(raw)
+
+
+def _words(old: str, new: str) -> list[Segment]:
+    a, b = tokens(old), tokens(new)
+    found: list[Segment] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            found.append(Segment("=", "".join(a[i1:i2])))
             continue
         if i2 > i1:
-            raw.append(Segment("-", "".join(a[i1:i2])))
+            found.append(Segment("-", "".join(a[i1:i2])))
         if j2 > j1:
-            raw.append(Segment("+", "".join(b[j1:j2])))
-    return _merge(raw)
+            found.append(Segment("+", "".join(b[j1:j2])))
+    return found
 
 
 def _merge(segments: list[Segment]) -> list[Segment]:

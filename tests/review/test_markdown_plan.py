@@ -93,7 +93,7 @@ def test_a_huge_plan_is_cut_at_a_section_boundary_with_an_honest_note() -> None:
     shown = text.count("<details>")
     assert 0 < shown < 1000
     note = text[text.index("> [!NOTE]") :]
-    assert f"{shown} campaigns shown in short form" in note
+    assert f"All {shown} campaigns shown are in short form." in note
     assert f"{1000 - shown} campaigns not shown: `campaign-{shown:04d}`, " in note
     assert f"and {1000 - shown - 10} more." in note
     assert "run `wpsync plan` to see all of it" in note
@@ -174,3 +174,27 @@ def test_plan_strict_turns_warnings_into_errors(tmp_path: Path, monkeypatch: pyt
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "error: campaigns/one-step-email.toml:12: settings.gdpr_unsubscribe: is on" in result.stderr
+
+
+def test_the_printed_comment_fits_with_its_final_newline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _examples_cwd(tmp_path, monkeypatch)
+    source = (tmp_path / "campaigns" / "four-step-multichannel.toml").read_text(encoding="utf-8")
+    for n in range(30):  # ~5 KB of markdown each: well over the limit together
+        (tmp_path / "campaigns" / f"copy-{n:02d}.toml").write_text(source, encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", "--offline", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout) <= COMMENT_LIMIT
+    assert result.stdout.endswith("run `wpsync plan` to see all of it.\n\n")
+
+
+def test_plan_reads_the_lint_settings_beside_the_campaigns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _examples_cwd(tmp_path, monkeypatch)
+    (tmp_path / "wpsync.toml").write_text("[lint]\nmax_sequence_days = 2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", "--offline", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "past the maximum of 2 days" in result.stdout
+    assert "past the maximum of 2 days" in result.stderr

@@ -1,0 +1,91 @@
+"""Campaign copy cannot break the comment: no tags, blocks, mentions, issue links or LaTeX get through;
+and the word diff marks words, not whole lines."""
+
+from __future__ import annotations
+
+import re
+
+from tests.review.plans import BINDING
+from wpsync import markdown_escape, worddiff
+from wpsync.plan import FieldChange, Plan, Refusal
+from wpsync.render_markdown import render_markdown
+
+HOSTILE = (
+    "</details></summary><script>alert(1)</script>\n"
+    "# Heading\n"
+    "- list item\n"
+    "1. ordered\n"
+    "---\n"
+    "| a | b |\n"
+    "> quote\n"
+    "    indented code\n"
+    "Hi @octocat, see #12, pay $5 and $6, `code`, *star*, _under_, ~~strike~~, [link](http://x), "
+    "<!-- comment --> &copy;"
+)
+
+
+def test_hostile_plain_text_is_inert() -> None:
+    assert markdown_escape.block(HOSTILE) == (
+        "&lt;/details&gt;&lt;/summary&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\\n"
+        "\\# Heading\\\n"
+        "\\- list item\\\n"
+        "1\\. ordered\\\n"
+        "\\---\\\n"
+        "\\| a \\| b \\|\\\n"
+        "&gt; quote\\\n"
+        "indented code\\\n"
+        "Hi @&#8203;octocat, see #&#8203;12, pay \\$5 and \\$6, \\`code\\`, \\*star\\*, \\_under\\_, "
+        "\\~\\~strike\\~\\~, \\[link\\](<http://x>), &lt;!-- comment --&gt; &amp;copy;"
+    )
+
+
+def test_snippets_are_code_and_urls_are_links() -> None:
+    assert markdown_escape.inline('Hi {{FIRST_NAME | "there"}}, see https://x.example/a_b?c=1.') == (
+        'Hi `{{FIRST_NAME | "there"}}`, see <https://x.example/a_b?c=1>.'
+    )
+    assert markdown_escape.code("a `tick` b") == "``a `tick` b``"
+    assert markdown_escape.code("`edge`") == "`` `edge` ``"
+
+
+def test_a_hostile_refused_edit_keeps_the_comment_well_formed() -> None:
+    change = FieldChange("steps[0].versions[0].message", "<p>Hello</p>", f"<p>{HOSTILE}</p>")
+    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 1, "r <b>", "w @me", (change,))
+    text = render_markdown(Plan((), (refusal,), (), BINDING))
+    # Every raw tag in the output is one wpsync wrote; user text only ever appears as entities.
+    tags = set(re.findall(r"</?([a-z]+)(?![a-z]*:)[^>]*>", text))  # not <https://…> autolinks
+    assert tags <= {"details", "summary", "code", "b", "del", "ins", "sub", "br"}
+    assert text.count("<details") == text.count("</details>") == 1
+    assert "@me" not in text and "@octocat" not in text
+    assert "\n# " not in text and "\n- list" not in text and "\n> # " not in text
+
+
+def test_the_word_diff_marks_only_the_changed_words() -> None:
+    segments = worddiff.diff("Hi there, this is a test.", "Hello there, this was a test!")
+    assert worddiff.render(segments) == (
+        "<del>Hi</del><ins><b>Hello</b></ins> there, this <del>is</del><ins><b>was</b></ins> a test"
+        "<del>.</del><ins><b>!</b></ins>"
+    )
+
+
+def test_a_change_across_paragraphs_closes_its_tags_on_each_line() -> None:
+    rendered = worddiff.render(worddiff.diff("One.\n\nTwo.", "One.\n\nNew para.\n\nTwo."))
+    assert rendered == "One.\n\n<ins><b>New para.</b></ins>\n\nTwo."
+    rendered = worddiff.render(worddiff.diff("a b c", "x y z"))
+    assert rendered == "<del>a b c</del><ins><b>x y z</b></ins>"  # one change, not three
+
+
+def test_an_edit_only_in_the_markup_says_so() -> None:
+    change = FieldChange("steps[1].versions[0].message", "<p>Hi</p>", "<p><b>Hi</b></p>")
+    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 2, "reason", "way out", (change,))
+    text = render_markdown(Plan((), (refusal,), (), BINDING))
+    assert (
+        "Version A · `message` (only the HTML changed):\n"
+        "> &lt;p&gt;<ins><b>&lt;b&gt;</b></ins>Hi<ins><b>&lt;/b&gt;</b></ins>&lt;/p&gt;\n"
+    ) in text
+
+
+def test_a_subject_added_to_a_follow_up() -> None:
+    change = FieldChange("steps[1].versions[1].subject", None, "New thread")
+    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 2, "reason", "way out", (change,))
+    text = render_markdown(Plan((), (refusal,), (), BINDING))
+    assert "Version B · `subject` (added):\n> <ins><b>New thread</b></ins>\n" in text
