@@ -47,3 +47,10 @@ def test_every_refusal_code_is_explained() -> None:
     for code in get_args(RefusalCode):
         assert f"`{code}`" in README, code
         assert f"`{code}`" in (ROOT / "docs" / "plan-format.md").read_text(), code
+
+
+def test_the_committed_schema_is_current() -> None:
+    from wpsync.schema import schema_json
+
+    committed = (ROOT / "schema" / "campaign.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_json(), "run: wpsync schema > schema/campaign.schema.json"

@@ -43,7 +43,7 @@ def apply_plan(
     state: StateDir,
     client: WoodpeckerClient,
     *,
-    progress: Callable[[str], None],
+    progress: Callable[[str, bool], None],
 ) -> ApplyReport:
     if plan.refusals:
         raise ChangesRefused(
@@ -54,7 +54,7 @@ def apply_plan(
     report = ApplyReport(warnings=[])
     total = len(plan.actions)
     for number, action in enumerate(plan.actions, start=1):
-        progress(f"[{number}/{total}] {_label(action)} …")
+        progress(f"[{number}/{total}] {_label(action)} …", False)
         try:
             digest = plan.binding.digests.get(action.key, "")
             note = _apply_one(action, state, client, lineage, report, digest)
@@ -65,7 +65,7 @@ def apply_plan(
                 "recorded; fix the cause and run apply again (it continues from here)"
             ) from None
         report.calls += 1
-        progress(f"[{number}/{total}] {_label(action)}: {note}")
+        progress(f"[{number}/{total}] {_label(action)}: {note}", True)
     _record_digests(plan, state)
     return report
 

@@ -10,9 +10,10 @@ printed here and only here (one line each, on stderr), with their exit codes:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -255,8 +256,15 @@ def apply(
             confirm=lambda: click.confirm("Apply these changes to Woodpecker?", default=False),
             color=_color(),
             echo=_echo,
+            progress_bar=_progress_bar if sys.stdout.isatty() else None,
         )
     )
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
+    with click.progressbar(length=total, label="Applying", show_pos=True, show_eta=True) as bar:
+        yield lambda: bar.update(1)
 
 
 @main.command(name="import")
@@ -322,9 +330,7 @@ def force_unlock(lock_id: str, state_dir: Path) -> None:
 @main.command()
 @click.argument("campaign_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--step", type=click.IntRange(min=1), help="Only this step (1 = the first).")
-@click.option(
-    "--version", "version_letter", type=click.Choice(list("ABCDE")), help="Only this A/B version."
-)
+@click.option("--version", "version_letter", type=click.Choice(list("ABCDE")), help="Only this A/B version.")
 @click.option(
     "--prospect",
     "prospect_file",

@@ -232,3 +232,13 @@ def test_all_refusals_are_reported_in_one_run(ws: Workspace) -> None:
     path.write_text(STEP_3.sub("", path.read_text()))
     out = refused(ws, "campaign_edited", "step_edited", "step_removed")
     assert out.endswith("Plan: 0 campaigns to create, 0 steps to append, 3 changes refused.\n")
+
+
+def test_a_long_connection_note_on_a_classic_account(ws: Workspace) -> None:
+    ws.emulator.seed_linkedin(200002, level="CLASSIC")
+    ws.edit("two-step-linkedin", "I'd like to add you to my professional network on LinkedIn", "x" * 250)
+    refused(
+        ws,
+        "two-step-linkedin step 2: account_invalid",
+        "a connection note of 272 characters; CLASSIC LinkedIn accounts allow 200",
+    )

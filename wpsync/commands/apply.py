@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from wpsync import __version__
@@ -13,6 +14,8 @@ from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, Stale
 from wpsync.loading import read_sources
 from wpsync.lock import state_lock
 from wpsync.plan import Plan, from_json
+
+PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long
 
 
 def load_saved_plan(path: Path) -> Plan:
@@ -71,6 +74,7 @@ def apply_command(
     confirm: Callable[[], bool],
     color: bool,
     echo: Callable[[str], None],
+    progress_bar: Callable[[int], AbstractContextManager[Callable[[], None]]] | None = None,
 ) -> int:
     if key is None:
         raise InputError("apply needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
@@ -100,7 +104,16 @@ def apply_command(
         from wpsync.apply import apply_plan
 
         with client_for(key) as client:
-            report = apply_plan(plan, ws.state, client, progress=echo)
+            if progress_bar is not None and len(plan.actions) >= PROGRESS_BAR_FROM:
+                with progress_bar(len(plan.actions)) as advance:
+
+                    def tick(_: str, done: bool) -> None:
+                        if done:
+                            advance()
+
+                    report = apply_plan(plan, ws.state, client, progress=tick)
+            else:
+                report = apply_plan(plan, ws.state, client, progress=lambda text, _: echo(text))
     for warning in report.warnings or []:
         echo(f"warning: {warning}")
     echo(
