@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 MAILBOXES = (112233, 100001, 100002, 100003)
+MAX_SEQUENCE_HOURS = 28 * 24
 LINKEDIN_ACCOUNT = 200002
 TIMEZONES = (
     "Europe/Warsaw",
@@ -88,7 +89,7 @@ DIRECT_MESSAGES = (
 )
 SCHEDULES = {
     "workdays": [("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"), (("08:00", "18:00"),)],
-    "mornings": [("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY"), (("07:30", "11:30"),)],
+    "mornings": [("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY"), (("08:00", "11:30"),)],
     "split": [("TUESDAY", "WEDNESDAY", "THURSDAY"), (("08:00", "12:00"), ("13:00", "17:30"))],
 }
 
@@ -176,10 +177,16 @@ def campaign_text(index: int, steps: int = 16, seed: int = 0, revision: int = 0)
     kinds = _kinds(rng, steps)
     last_email = max(i for i, kind in enumerate(kinds) if kind == "EMAIL")
     first = True
+    elapsed = 0
     for position, kind in enumerate(kinds):
         lines.append("[[steps]]")
         lines.append(f"type = {_q(kind)}")
-        delay = rng.choice((("DAY", rng.randint(1, 7)), ("HOUR", rng.randint(2, 48))))
+        # Delays keep the whole sequence within MAX_SEQUENCE_HOURS (the default lint allows 30 days).
+        hours = max(
+            1, min(rng.choice((24 * rng.randint(1, 3), rng.randint(2, 36))), MAX_SEQUENCE_HOURS - elapsed)
+        )
+        elapsed += hours
+        delay = ("DAY", hours // 24) if hours % 24 == 0 else ("HOUR", hours)
         followup = f"followup_after = {{ range = {_q(delay[0])}, value = {delay[1]} }}"
         if kind == "LINKEDIN":
             action = rng.choice(("VISIT_PROFILE", "CONNECTION_REQUEST", "DIRECT_MESSAGE"))
