@@ -113,13 +113,15 @@ def _fill(template: str, words: dict[str, str]) -> str:
     return out
 
 
-def _message(rng: random.Random, words: dict[str, str], *, first: bool, revision: int) -> list[str]:
+def _message(
+    rng: random.Random, words: dict[str, str], *, first: bool, revision: int, copy: int
+) -> list[str]:
     """An email's HTML, as paragraphs."""
     paragraphs = ['<p>{{SPINTAX | "Hi" | "Hello" | "Hey"}} {{FIRST_NAME | "there"}},</p>']
     if first:
         paragraphs.append(f"<p>{_fill(rng.choice(OPENERS), words)}.</p>")
-    for template in rng.sample(BODIES, rng.randint(1, 3)):
-        paragraphs.append(f"<p>{_fill(template, words)}</p>")
+    body = [f"<p>{_fill(template, words)}</p>" for template in rng.sample(BODIES, rng.randint(1, 3))]
+    paragraphs += body * copy  # ``copy`` > 1: longer copy, same structure and the same random choices
     link = f"https://example.com/{words['slug']}/{rng.randint(1, 99)}"
     paragraphs.append(f'<p>More in <a href="{{{{CLICK={link}}}}}">this short write-up</a>.</p>')
     if rng.random() < 0.4:
@@ -140,8 +142,9 @@ def _kinds(rng: random.Random, steps: int) -> list[str]:
     return kinds
 
 
-def campaign_text(index: int, steps: int = 16, seed: int = 0, revision: int = 0) -> str:
-    """The TOML of campaign number ``index``; ``revision`` > 0 edits its last EMAIL step's copy."""
+def campaign_text(index: int, steps: int = 16, seed: int = 0, revision: int = 0, copy: int = 1) -> str:
+    """The TOML of campaign number ``index``; ``revision`` > 0 edits its last EMAIL step's copy, and
+    ``copy`` repeats each email's body paragraphs (longer copy, everything else the same)."""
     rng = random.Random(f"{seed}:{index}")
     words = {
         "industry": rng.choice(INDUSTRIES),
@@ -215,7 +218,8 @@ def campaign_text(index: int, steps: int = 16, seed: int = 0, revision: int = 0)
             lines += ["", "[[steps.versions]]"]
             if first:
                 lines.append(f"subject = {_q(_fill(SUBJECTS[(index + version) % len(SUBJECTS)], words))}")
-            text = _message(rng, words, first=first, revision=revision if position == last_email else 0)
+            revised = revision if position == last_email else 0
+            text = _message(rng, words, first=first, revision=revised, copy=copy)
             lines.append(f"message = {_ml(text)}")
             lines.append(f"signature = {_q(rng.choice(('SENDER', 'NO_SIGNATURE')))}")
             lines.append(f"track_opens = {str(rng.random() < 0.5).lower()}")
@@ -228,13 +232,15 @@ def key(index: int) -> str:
     return f"c{index:05d}"
 
 
-def generate(directory: Path, n: int, steps: int = 16, seed: int = 0, start: int = 0) -> list[Path]:
+def generate(
+    directory: Path, n: int, steps: int = 16, seed: int = 0, start: int = 0, copy: int = 1
+) -> list[Path]:
     """Write campaigns ``start`` … ``start + n - 1`` into ``directory`` (created if missing)."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for index in range(start, start + n):
         path = directory / f"{key(index)}.toml"
-        path.write_text(campaign_text(index, steps, seed), encoding="utf-8")
+        path.write_text(campaign_text(index, steps, seed, copy=copy), encoding="utf-8")
         paths.append(path)
     return paths
 
