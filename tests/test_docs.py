@@ -7,7 +7,8 @@ from pathlib import Path
 
 from wpsync import errors
 from wpsync.cli import main
-from wpsync.loading import Source, parse_source
+from wpsync.loading import parse_source
+from wpsync.sources import Source
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wpsync.models import DAYS
+from wpsync.limits import DAYS
 
 JSON = dict[str, Any]
 _SHORT = {day: day[:3].title() for day in DAYS}

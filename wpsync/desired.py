@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wpsync.models import Campaign, EmailStep
-from wpsync.payload import canonical_step, content_hash
+if TYPE_CHECKING:  # the models are loaded only once a file is parsed; Unchanged files never need them
+    from wpsync.models import Campaign, EmailStep
 
 JSON = dict[str, Any]
 
@@ -52,6 +52,8 @@ def canonical_head(campaign: Campaign) -> JSON:
 
 
 def desired_from(key: str, file: str, digest: str, campaign: Campaign) -> Desired:
+    from wpsync.payload import canonical_step, content_hash
+
     steps = tuple(canonical_step(step, campaign.schedules) for step in campaign.steps)
     head = canonical_head(campaign)
     return Desired(
@@ -67,5 +69,7 @@ def desired_from(key: str, file: str, digest: str, campaign: Campaign) -> Desire
 
 
 def email_step(desired: Desired, index: int) -> EmailStep | None:
+    from wpsync.models import EmailStep
+
     step = desired.campaign.steps[index]
     return step if isinstance(step, EmailStep) else None

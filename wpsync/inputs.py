@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wpsync import __version__
-from wpsync.desired import Desired, Unchanged, desired_from
+from wpsync.desired import Desired, Unchanged
 from wpsync.errors import InputError, Problem
-from wpsync.loading import parse_source, read_sources
+from wpsync.sources import read_sources
 from wpsync.state import Applied, CampaignRecord, StateDir
 
 
@@ -43,6 +43,9 @@ def gather(campaigns: Path, state: StateDir, *, reparse_all: bool = False) -> In
         ):
             files.append(Unchanged(source.key, source.display, digest))
             continue
+        from wpsync.desired import desired_from  # the parser and models load only for changed files
+        from wpsync.loading import parse_source
+
         loaded = parse_source(source)
         errors.extend(loaded.errors)
         warnings.extend(loaded.warnings)

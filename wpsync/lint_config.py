@@ -26,11 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from wpsync.errors import InputError, Problem
-from wpsync.models import DAYS, Window
-from wpsync.rules import CONNECTION_NOTE_MAX
+from wpsync.limits import CONNECTION_NOTE_MAX, DAYS
 from wpsync.toml_lines import index_lines, line_of
 
 CONFIG_FILE = "wpsync.toml"
@@ -149,6 +146,10 @@ def _hours(value: Any, problems: list[tuple[tuple[str, ...], str]]) -> tuple[int
     if not isinstance(value, dict) or set(value) != {"from", "to"}:
         problems.append((at, f"must be a table with from and to: {example}"))
         return None
+    from pydantic import ValidationError  # only when a wpsync.toml sets business hours
+
+    from wpsync.models import Window
+
     try:
         window = Window.model_validate(value)
     except ValidationError as exc:

@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from wpsync import snippets
+from wpsync.limits import CONNECTION_NOTE_MAX, CONNECTION_NOTE_MAX_CLASSIC, DAYS
 from wpsync.lint_config import LintConfig, active
-from wpsync.models import DAYS, Campaign, DeliveryTime, EmailStep, LinkedInStep
-from wpsync.rules import CONNECTION_NOTE_MAX, CONNECTION_NOTE_MAX_CLASSIC, Finding, Loc
+from wpsync.models import Campaign, DeliveryTime, EmailStep, LinkedInStep
+from wpsync.rules import Finding, Loc
 
 _MINUTES = {"DAY": 1440, "HOUR": 60, "MINUTE": 1}
 

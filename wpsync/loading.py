@@ -7,7 +7,6 @@ never pays for parsing it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -21,30 +20,8 @@ from wpsync import lints, rules
 from wpsync.errors import InputError, Problem
 from wpsync.models import Campaign
 from wpsync.pydantic_messages import describe
+from wpsync.sources import KEY_PATTERN, KEY_RULE, Source, read_source
 from wpsync.toml_lines import index_lines, line_of
-
-KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
-KEY_RULE = (
-    "a campaign key (the file name without .toml) is 1–64 of a-z, 0-9, '-' and '_', "
-    "starting with a letter or digit"
-)
-
-
-@dataclass(frozen=True)
-class Source:
-    """One campaign file's bytes, before any parsing."""
-
-    key: str
-    path: Path
-    data: bytes
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @property
-    def display(self) -> str:
-        return str(self.path)
 
 
 @dataclass
@@ -62,26 +39,6 @@ class Loaded:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-def campaign_paths(directory: Path) -> list[Path]:
-    if not directory.is_dir():
-        raise InputError(
-            f"{directory}: no such directory; pass the folder of campaign files (default: campaigns/)"
-        )
-    return sorted(directory.glob("*.toml"))
-
-
-def read_source(path: Path) -> Source:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
-    return Source(key=path.stem, path=path, data=data)
-
-
-def read_sources(directory: Path) -> list[Source]:
-    return [read_source(path) for path in campaign_paths(directory)]
 
 
 def parse_source(source: Source) -> Loaded:

@@ -14,7 +14,7 @@ from typing import Any
 
 from wpsync import describe, htmltext, worddiff
 from wpsync import markdown_escape as md
-from wpsync.models import DAYS, MAX_VERSIONS
+from wpsync.limits import DAYS, MAX_VERSIONS
 from wpsync.plan import FieldChange, Refusal
 
 JSON = dict[str, Any]

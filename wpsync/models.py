@@ -28,8 +28,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from wpsync import timezones
+from wpsync.limits import (
+    DAYS,
+    MAX_DAILY_ENROLL,
+    MAX_FOLLOWUP_VALUE,
+    MAX_STEPS,
+    MAX_VERSIONS,
+    MAX_WINDOWS_PER_DAY,
+)
 
-DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 Day = Literal["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 Range = Literal["DAY", "HOUR", "MINUTE"]
 Signature = Literal["SENDER", "NO_SIGNATURE"]
@@ -39,12 +46,6 @@ OpenDisabledProvider = Literal["google.com", "outlook.com", "OTHER_PROVIDER"]
 OPEN_DISABLED_PROVIDERS = ("google.com", "outlook.com", "OTHER_PROVIDER")
 Null = Literal["null"]  # TOML has no null; the two nullable settings take this string instead
 
-MAX_STEPS = 16
-MAX_VERSIONS = 5
-MAX_WINDOWS_PER_DAY = 3
-MAX_WINDOWS_PER_DAY_APPENDED = 2  # add-step allows fewer than create
-MAX_DAILY_ENROLL = 500
-MAX_FOLLOWUP_VALUE = 9999
 
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from wpsync.desired import Desired, Unchanged, email_step
 from wpsync.diff import StepProblem, compare_steps, field_changes
-from wpsync.models import MAX_WINDOWS_PER_DAY_APPENDED
-from wpsync.payload import add_step_body, create_body
+from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC, MAX_WINDOWS_PER_DAY_APPENDED
 from wpsync.plan import (
     Action,
     AppendStep,
@@ -26,9 +26,9 @@ from wpsync.plan import (
     RefusalCode,
     RunCampaign,
 )
-from wpsync.rules import CONNECTION_NOTE_MAX_CLASSIC
 from wpsync.state import Applied, CampaignRecord
 
+JSON = dict[str, Any]
 EDITABLE = frozenset({"DRAFT", "EDITED"})
 CAN_MAKE_EDITABLE = frozenset({"RUNNING", "PAUSED", "STOPPED", "COMPLETED"})
 
@@ -89,7 +89,7 @@ def make_plan(
                     CreateCampaign(
                         item.key,
                         item.file,
-                        create_body(item.campaign),
+                        _create_body(item),
                         item.head,
                         item.head_hash,
                         item.step_hashes,
@@ -134,6 +134,13 @@ def make_plan(
         unchanged=unchanged,
         options={"make_editable": options.make_editable, "run_after": options.run_after},
     )
+
+
+def _create_body(desired: Desired) -> JSON:
+    # Imported here: payload needs the pydantic models, which a plan of unchanged files never loads.
+    from wpsync.payload import create_body
+
+    return create_body(desired.campaign)
 
 
 def _plan_existing(
@@ -244,6 +251,8 @@ def _plan_existing(
     for index in range(first_new, len(desired.steps)):
         step = email_step(desired, index)
         assert step is not None  # LINKEDIN appends were refused above
+        from wpsync.payload import add_step_body
+
         body = add_step_body(step, desired.campaign.schedules, parent_id="")["step"]
         actions.append(
             AppendStep(

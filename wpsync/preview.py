@@ -21,8 +21,8 @@ from typing import Any
 
 from wpsync import htmltext, snippets
 from wpsync.errors import InputError
+from wpsync.limits import CONNECTION_NOTE_MAX, DIRECT_MESSAGE_MAX
 from wpsync.models import Campaign, EmailStep, EmailVersion, LinkedInStep
-from wpsync.rules import CONNECTION_NOTE_MAX, DIRECT_MESSAGE_MAX
 
 SAMPLE_FIELDS = {
     "FIRST_NAME": "Ada",

@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wpsync import snippets
+from wpsync.limits import CONNECTION_NOTE_MAX, DIRECT_MESSAGE_MAX
 from wpsync.models import Campaign, EmailStep, LinkedInStep
 
 Loc = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
-
-CONNECTION_NOTE_MAX = 300
-CONNECTION_NOTE_MAX_CLASSIC = 200
-DIRECT_MESSAGE_MAX = 6000
 
 
 @dataclass(frozen=True)

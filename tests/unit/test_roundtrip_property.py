@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wpsync.from_payload import document_from_payload, dumps
+from wpsync.limits import DAYS, MAX_FOLLOWUP_VALUE
 from wpsync.loading import parse_toml, validate_document
-from wpsync.models import DAYS, MAX_FOLLOWUP_VALUE
 from wpsync.payload import create_body
 
 JSON = dict[str, Any]

@@ -11,9 +11,9 @@ from wpsync import __version__
 from wpsync.commands.common import Workspace, client_for
 from wpsync.commands.plan import SAVED_PLAN_KIND, PlanRequest, build_plan, render
 from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, StalePlan
-from wpsync.loading import read_sources
 from wpsync.lock import state_lock
 from wpsync.plan import Plan, from_json
+from wpsync.sources import read_sources
 
 PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long
 

@@ -16,11 +16,12 @@ from wpsync.commands.common import Workspace, client_for
 from wpsync.desired import canonical_head
 from wpsync.errors import InputError
 from wpsync.from_payload import document_from_payload, dumps
-from wpsync.loading import KEY_PATTERN, KEY_RULE, Source, parse_source
+from wpsync.loading import parse_source
 from wpsync.lock import state_lock
 from wpsync.payload import content_hash
 from wpsync.refresh import read_remote
 from wpsync.remote import read_steps
+from wpsync.sources import KEY_PATTERN, KEY_RULE, Source
 from wpsync.state import Applied, CampaignRecord
 
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wpsync.errors import EXIT_ERROR, EXIT_OK, Problem
-from wpsync.loading import Loaded, parse_source, read_source, read_sources
+from wpsync.loading import Loaded, parse_source
+from wpsync.sources import read_source, read_sources
 
 
 def load_all(paths: list[Path]) -> list[Loaded]:
