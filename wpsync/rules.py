@@ -107,28 +107,35 @@ def _linkedin_step(at: Loc, step: LinkedInStep) -> Iterator[Finding]:
 
 def check_text(loc: Loc, text: str) -> Iterator[Finding]:
     """Snippet syntax errors, and warnings for unknown names and missing fallbacks."""
+    quick = snippets.field_snippets(text)
+    if quick is not None:  # no syntax errors: only the per-name warnings remain
+        yield from _field_warnings(loc, quick)
+        return
     found, errors = snippets.scan(text)
     for error in errors:
         line, column = snippets.line_and_column(text, error.offset)
         where = f" (line {line} of the text, column {column})" if "\n" in text else f" (character {column})"
         yield Finding(loc, f"{error.message}{where}")
+    yield from _field_warnings(loc, [(s.name, s.fallback is not None) for s in found if s.kind == "field"])
+
+
+def _field_warnings(loc: Loc, fields: list[tuple[str, bool]]) -> Iterator[Finding]:
     warned: set[str] = set()
-    for snippet in found:
-        if snippet.kind != "field" or snippet.name in warned:
+    for name, has_fallback in fields:
+        if name in warned:
             continue
-        warned.add(snippet.name)
-        if not snippet.known:
+        warned.add(name)
+        if name not in snippets.KNOWN_FIELDS:
             yield Finding(
                 loc,
-                f"{{{{{snippet.name}}}}} is not a snippet Woodpecker is known to fill "
+                f"{{{{{name}}}}} is not a snippet Woodpecker is known to fill "
                 "(standard fields, or SNIPPET_1 … SNIPPET_15); check the spelling",
                 "warning",
             )
-        elif snippet.fallback is None:
+        elif not has_fallback:
             yield Finding(
                 loc,
-                f"{{{{{snippet.name}}}}} has no fallback: a prospect without it is not sent; write "
-                f'{{{{{snippet.name} | "…"}}}}',
+                f'{{{{{name}}}}} has no fallback: a prospect without it is not sent; write {{{{{name} | "…"}}}}',
                 "warning",
             )
 
