@@ -114,7 +114,7 @@ def _fill(template: str, words: dict[str, str]) -> str:
 
 
 def _message(
-    rng: random.Random, words: dict[str, str], *, first: bool, revision: int, copy: int
+    rng: random.Random, words: dict[str, str], *, first: bool, revision: int, copy: int, version: int
 ) -> list[str]:
     """An email's HTML, as paragraphs."""
     paragraphs = ['<p>{{SPINTAX | "Hi" | "Hello" | "Hey"}} {{FIRST_NAME | "there"}},</p>']
@@ -122,7 +122,8 @@ def _message(
         paragraphs.append(f"<p>{_fill(rng.choice(OPENERS), words)}.</p>")
     body = [f"<p>{_fill(template, words)}</p>" for template in rng.sample(BODIES, rng.randint(1, 3))]
     paragraphs += body * copy  # ``copy`` > 1: longer copy, same structure and the same random choices
-    link = f"https://example.com/{words['slug']}/{rng.randint(1, 99)}"
+    # The link names the version, so two A/B versions are never identical (a lint warns about that).
+    link = f"https://example.com/{words['slug']}/{'abcde'[version]}{rng.randint(1, 99)}"
     paragraphs.append(f'<p>More in <a href="{{{{CLICK={link}}}}}">this short write-up</a>.</p>')
     if rng.random() < 0.4:
         paragraphs.append('<p>P.S. Happy to share the {{SNIPPET_1 | "case study"}} we discussed.</p>')
@@ -219,7 +220,7 @@ def campaign_text(index: int, steps: int = 16, seed: int = 0, revision: int = 0,
             if first:
                 lines.append(f"subject = {_q(_fill(SUBJECTS[(index + version) % len(SUBJECTS)], words))}")
             revised = revision if position == last_email else 0
-            text = _message(rng, words, first=first, revision=revised, copy=copy)
+            text = _message(rng, words, first=first, revision=revised, copy=copy, version=version)
             lines.append(f"message = {_ml(text)}")
             lines.append(f"signature = {_q(rng.choice(('SENDER', 'NO_SIGNATURE')))}")
             lines.append(f"track_opens = {str(rng.random() < 0.5).lower()}")
