@@ -1,7 +1,13 @@
-"""What a campaign file asks for, reduced to what planning compares: canonical content and hashes."""
+"""What a campaign file asks for, reduced to what planning compares: canonical content and hashes.
+
+Memory matters here: a plan creating 10,000 campaigns holds 10,000 of these. A campaign the state
+already records keeps its model and canonical steps (an append or an explanation needs them); a new
+one keeps only its create body as compact JSON text, plus hashes and the few facts the plan checks.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,21 +18,30 @@ JSON = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class LinkedInUse:
+    """What the plan checks of a LINKEDIN step against the account's LinkedIn accounts."""
+
+    index: int  # 0-based step index
+    account_id: int
+    action_type: str
+    longest_note: int
+
+
+@dataclass(frozen=True)
 class Desired:
     """A parsed, valid campaign file."""
 
     key: str
     file: str
     digest: str  # sha256 of the file's bytes
-    campaign: Campaign
     head: JSON  # canonical name, mailboxes and settings
     head_hash: str
-    steps: tuple[JSON, ...]  # canonical step contents, in order
     step_hashes: tuple[str, ...]
-
-    @property
-    def step_types(self) -> tuple[str, ...]:
-        return tuple(str(step["type"]) for step in self.steps)
+    step_types: tuple[str, ...]
+    linkedin: tuple[LinkedInUse, ...]
+    campaign: Campaign | None = None  # kept for a recorded campaign only
+    steps: tuple[JSON, ...] = ()  # canonical step contents, in order; recorded campaigns only
+    create_json: str = ""  # the compact create body; new campaigns only
 
 
 @dataclass(frozen=True)
@@ -51,25 +66,45 @@ def canonical_head(campaign: Campaign) -> JSON:
     }
 
 
-def desired_from(key: str, file: str, digest: str, campaign: Campaign) -> Desired:
-    from wpsync.payload import canonical_step, content_hash
+def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, recorded: bool) -> Desired:
+    from wpsync.payload import canonical_step, content_hash, create_body
 
     steps = tuple(canonical_step(step, campaign.schedules) for step in campaign.steps)
     head = canonical_head(campaign)
+    linkedin = tuple(
+        LinkedInUse(
+            index,
+            step["linkedin_account_id"],
+            step["action_type"],
+            max((len(v["message"] or "") for v in step["versions"] or []), default=0),
+        )
+        for index, step in enumerate(steps)
+        if step["type"] == "LINKEDIN"
+    )
     return Desired(
         key=key,
         file=file,
         digest=digest,
-        campaign=campaign,
         head=head,
         head_hash=content_hash(head),
-        steps=steps,
         step_hashes=tuple(content_hash(step) for step in steps),
+        step_types=tuple(str(step["type"]) for step in steps),
+        linkedin=linkedin,
+        campaign=campaign if recorded else None,
+        steps=steps if recorded else (),
+        create_json="" if recorded else compact_json(create_body(campaign)),
     )
+
+
+def compact_json(value: Any) -> str:
+    # ASCII-only on purpose: one non-Latin-1 character (a "—" in the copy) would make CPython store the
+    # whole string at 2 or 4 bytes per character.
+    return json.dumps(value, separators=(",", ":"))
 
 
 def email_step(desired: Desired, index: int) -> EmailStep | None:
     from wpsync.models import EmailStep
 
+    assert desired.campaign is not None, "appends are planned for recorded campaigns only"
     step = desired.campaign.steps[index]
     return step if isinstance(step, EmailStep) else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from wpsync import __version__
 from wpsync.desired import Desired, Unchanged
 from wpsync.errors import InputError, Problem
-from wpsync.sources import read_sources
+from wpsync.sources import campaign_paths, read_source
 from wpsync.state import Applied, CampaignRecord, StateDir
 
 
@@ -32,7 +32,8 @@ def gather(campaigns: Path, state: StateDir, *, reparse_all: bool = False) -> In
     files: list[Desired | Unchanged] = []
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    for source in read_sources(campaigns):
+    for path in campaign_paths(campaigns):
+        source = read_source(path)  # one file's bytes at a time: a fleet's copy is never all in memory
         record = records.get(source.key)
         digest = source.digest
         if (
@@ -50,7 +51,9 @@ def gather(campaigns: Path, state: StateDir, *, reparse_all: bool = False) -> In
         errors.extend(loaded.errors)
         warnings.extend(loaded.warnings)
         if loaded.campaign is not None:
-            files.append(desired_from(source.key, source.display, digest, loaded.campaign))
+            files.append(
+                desired_from(source.key, source.display, digest, loaded.campaign, recorded=record is not None)
+            )
     if errors:
         raise InputError(errors)
     applied = {

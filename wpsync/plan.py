@@ -14,6 +14,7 @@ The JSON form (``to_json``) is a documented, stable schema: see docs/plan-format
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -41,11 +42,16 @@ RefusalCode = Literal[
 class CreateCampaign:
     key: str
     file: str
-    body: JSON  # the exact POST /v2/campaigns body
+    body_json: str  # the exact POST /v2/campaigns body, as compact JSON: a fleet's bodies stay small
     head: JSON  # canonical name, mailboxes and settings, recorded once created
     head_hash: str
     step_hashes: tuple[str, ...]
     kind: Literal["create_campaign"] = "create_campaign"
+
+    @property
+    def body(self) -> JSON:
+        body: JSON = json.loads(self.body_json)
+        return body
 
 
 @dataclass(frozen=True)
@@ -163,11 +169,24 @@ def to_json(plan: Plan) -> JSON:
         "summary": {**c, "text": plan.summary(), "unchanged": plan.unchanged},
         "offline": plan.offline,
         "options": dict(plan.options),
-        "actions": [asdict(a) for a in plan.actions],
+        "actions": [_action_json(a) for a in plan.actions],
         "refused": [asdict(r) for r in plan.refusals],
         "notes": [asdict(n) for n in plan.notes],
         "binding": asdict(plan.binding),
     }
+
+
+def _action_json(action: Action) -> JSON:
+    data = asdict(action)
+    if isinstance(action, CreateCampaign):  # the documented form carries the body itself
+        del data["body_json"]
+        data = {
+            "kind": data.pop("kind"),
+            "key": data.pop("key"),
+            "file": data.pop("file"),
+            "body": action.body,
+        } | data
+    return data
 
 
 _ACTIONS: dict[str, type[Action]] = {
@@ -188,6 +207,7 @@ def from_json(data: JSON) -> Plan:
         fields = dict(raw)
         if cls is CreateCampaign:
             fields["step_hashes"] = tuple(fields["step_hashes"])
+            fields["body_json"] = json.dumps(fields.pop("body"), separators=(",", ":"))
         actions.append(cls(**fields))
     refusals = tuple(
         Refusal(**{**r, "changes": tuple(FieldChange(**c) for c in r["changes"])}) for r in data["refused"]

@@ -89,7 +89,7 @@ def make_plan(
                     CreateCampaign(
                         item.key,
                         item.file,
-                        _create_body(item),
+                        item.create_json,
                         item.head,
                         item.head_hash,
                         item.step_hashes,
@@ -136,13 +136,6 @@ def make_plan(
     )
 
 
-def _create_body(desired: Desired) -> JSON:
-    # Imported here: payload needs the pydantic models, which a plan of unchanged files never loads.
-    from wpsync.payload import create_body
-
-    return create_body(desired.campaign)
-
-
 def _plan_existing(
     desired: Desired,
     record: CampaignRecord,
@@ -174,7 +167,7 @@ def _plan_existing(
     )
     for problem in comparison.problems:
         refuse(*_explain_step_problem(problem, desired, applied))
-    if comparison.append_from is None or comparison.append_from == len(desired.steps):
+    if comparison.append_from is None or comparison.append_from == len(desired.step_hashes):
         return [], refusals, notes
     first_new = comparison.append_from
     for index in range(first_new, len(desired.steps)):
@@ -253,6 +246,7 @@ def _plan_existing(
         assert step is not None  # LINKEDIN appends were refused above
         from wpsync.payload import add_step_body
 
+        assert desired.campaign is not None
         body = add_step_body(step, desired.campaign.schedules, parent_id="")["step"]
         actions.append(
             AppendStep(
@@ -332,7 +326,7 @@ def _check_accounts(desired: Desired, facts: Facts) -> list[Refusal]:
         found.append(Refusal(desired.key, desired.file, "account_invalid", step, reason, way_out))
 
     if facts.mailboxes is not None:
-        for mailbox in desired.campaign.email_account_ids or []:
+        for mailbox in desired.head["email_account_ids"]:
             if mailbox not in facts.mailboxes:
                 refuse(
                     f"mailbox {mailbox} is not an SMTP mailbox of this Woodpecker account",
@@ -344,10 +338,8 @@ def _check_accounts(desired: Desired, facts: Facts) -> list[Refusal]:
                     "reconnect the mailbox in Woodpecker, or remove it from email_account_ids",
                 )
     if facts.linkedin is not None:
-        for index, step in enumerate(desired.steps):
-            account = step.get("linkedin_account_id")
-            if account is None:
-                continue
+        for use in desired.linkedin:
+            index, account, longest = use.index, use.account_id, use.longest_note
             if account not in facts.linkedin:
                 refuse(
                     f"LinkedIn account {account} does not exist in this Woodpecker account",
@@ -362,8 +354,7 @@ def _check_accounts(desired: Desired, facts: Facts) -> list[Refusal]:
                     "reconnect it in Woodpecker, or use another account",
                     index + 1,
                 )
-            longest = max((len(v["message"] or "") for v in step.get("versions") or []), default=0)
-            if step.get("action_type") == "CONNECTION_REQUEST" and level == "CLASSIC" and longest > 200:
+            if use.action_type == "CONNECTION_REQUEST" and level == "CLASSIC" and longest > 200:
                 refuse(
                     f"a connection note of {longest} characters; CLASSIC LinkedIn accounts allow "
                     f"{CONNECTION_NOTE_MAX_CLASSIC}",

@@ -45,9 +45,8 @@ def refresh(client: WoodpeckerClient, inputs: Inputs, *, everything: bool) -> Fa
         keys |= set(inputs.records)
     campaigns = {key: read_remote(client, inputs.records[key].campaign_id) for key in sorted(keys)}
     new = [f for f in changed if f.key not in inputs.records]
-    mailboxes = _mailboxes(client) if any(f.campaign.email_account_ids for f in new) else None
-    wants_linkedin = any(step.get("linkedin_account_id") is not None for f in new for step in f.steps)
-    linkedin = _linkedin(client) if wants_linkedin else None
+    mailboxes = _mailboxes(client) if any(f.head["email_account_ids"] for f in new) else None
+    linkedin = _linkedin(client) if any(f.linkedin for f in new) else None
     untracked = _untracked(client, inputs) if new else None
     return Facts(campaigns=campaigns, mailboxes=mailboxes, linkedin=linkedin, untracked=untracked)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from wpsync.commands.common import workspace
 from wpsync.commands.plan import PlanRequest, build_plan
+from wpsync.desired import compact_json
 from wpsync.errors import Problem
 from wpsync.loading import load_campaign
 from wpsync.payload import add_step_body, create_body
@@ -96,7 +97,7 @@ def refused_plan() -> Plan:
 def many_campaigns_plan(count: int) -> Plan:
     """``count`` creates of the four-step example (each ~4 KB of markdown), with distinct keys."""
     campaign = load_campaign(EXAMPLES / "four-step-multichannel.toml")
-    body = create_body(campaign)
+    body = compact_json(create_body(campaign))
     actions = tuple(
         CreateCampaign(f"campaign-{n:04d}", f"campaigns/campaign-{n:04d}.toml", body, {}, "h", ())
         for n in range(count)

@@ -7,31 +7,36 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wpsync.errors import EXIT_ERROR, EXIT_OK, Problem
-from wpsync.loading import Loaded, parse_source
-from wpsync.sources import read_source, read_sources
+from wpsync.loading import parse_source
+from wpsync.sources import campaign_paths, read_source
 
 
-def load_all(paths: list[Path]) -> list[Loaded]:
+def files_of(paths: list[Path]) -> list[Path]:
     """Campaign files from folders (their *.toml) and files, in a stable order."""
-    sources = []
+    found: list[Path] = []
     for path in paths:
-        sources.extend(read_sources(path) if path.is_dir() else [read_source(path)])
-    return [parse_source(source) for source in sources]
+        found.extend(campaign_paths(path) if path.is_dir() else [path])
+    return found
+
+
+def problems_of(files: list[Path]) -> list[Problem]:
+    # One file at a time, keeping only its problems: a fleet's parsed campaigns are never all in memory.
+    return [problem for path in files for problem in parse_source(read_source(path)).problems]
 
 
 def validate(paths: list[Path], *, strict: bool, output_format: str, echo: Callable[[str], None]) -> int:
-    loaded = load_all(paths)
-    problems = sorted((p for item in loaded for p in item.problems), key=_order)
+    files = files_of(paths)
+    problems = sorted(problems_of(files), key=_order)
     errors = [p for p in problems if p.severity == "error" or strict]
     if output_format == "json":
-        echo(json.dumps({"files": len(loaded), "problems": [_as_json(p) for p in problems]}, indent=2))
+        echo(json.dumps({"files": len(files), "problems": [_as_json(p) for p in problems]}, indent=2))
     else:
         for problem in problems:
             label = "error" if problem.severity == "error" or strict else "warning"
             echo(f"{label}: {problem.render()}")
         warnings = len(problems) - len(errors)
         echo(
-            f"{len(loaded)} campaign file{'s' if len(loaded) != 1 else ''} checked: "
+            f"{len(files)} campaign file{'s' if len(files) != 1 else ''} checked: "
             f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}."
         )
