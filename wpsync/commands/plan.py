@@ -10,6 +10,7 @@ from pathlib import Path
 
 from wpsync import __version__
 from wpsync.commands.common import Workspace, client_for
+from wpsync.desired import Desired
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
 from wpsync.inputs import gather
 from wpsync.plan import Note, Plan, to_json
@@ -34,7 +35,10 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
     inputs = gather(ws.campaigns, ws.state)
     offline = request.offline or key is None
     facts = Facts()
-    if not offline and key is not None:
+    # Nothing changed and no drift report asked for: no decision needs Woodpecker, so do not even
+    # build a client (httpx and a TLS context cost a no-change plan more than everything else).
+    needs_facts = request.refresh_all or any(isinstance(f, Desired) for f in inputs.files)
+    if not offline and key is not None and needs_facts:
         from wpsync.refresh import refresh
 
         with client_for(key) as client:
