@@ -50,7 +50,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import fleet  # noqa: E402 - a sibling script, found through the path set just above
+import diagnose  # noqa: E402 - sibling scripts, found through the path set just above
+import fleet  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WPSYNC = str(BIN / "wpsync")
@@ -68,6 +69,7 @@ ALL_CASES = (
     "plan-changed",
     "apply-added",
     "content-size",
+    "diagnose",
 )
 MAX_PLAN_READS = 5  # a plan's reads for new campaigns (mailboxes, LinkedIn accounts, …): a constant
 
@@ -152,14 +154,22 @@ def run_process(
 
 # With --at COMMIT, the wpsync measured is that commit's, unpacked and put first on PYTHONPATH (ahead of
 # the editable install of the working tree), with its example campaigns.
-SOURCE: dict[str, Any] = {"pythonpath": None, "examples": ROOT / "campaigns", "commit": None}
+SOURCE: dict[str, Any] = {"pythonpath": None, "examples": ROOT / "campaigns", "commit": None, "pycache": None}
+
+
+# Bytecode: an installed wpsync has its modules compiled; PYTHONDONTWRITEBYTECODE (set in some shells
+# and CI images) would make every run compile wpsync from source again. Each run may write and read its
+# bytecode under one cache folder in the work dir (PYTHONPYCACHEPREFIX), so the source tree is untouched.
+DROPPED = ("WOODPECKER_", "WPSYNC_", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
 
 
 def base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WOODPECKER_", "WPSYNC_", "PYTHONPATH"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(DROPPED)}
     env["NO_COLOR"] = "1"
     if SOURCE["pythonpath"]:
         env["PYTHONPATH"] = str(SOURCE["pythonpath"])
+    if SOURCE["pycache"]:
+        env["PYTHONPYCACHEPREFIX"] = str(SOURCE["pycache"])
     return env
 
 
@@ -477,14 +487,6 @@ class Bench:
                 "plan-create", "wpsync plan (create the fleet)", n, plan, cwd=where, env=emulator.env("plan"),
                 reps=reps, check=expect_text(f"Plan: {n} campaigns to create"),
             )  # fmt: skip
-        if "plan-changed" in self.cases:
-            subset = root / "plan-subset"
-            for index in fleet.changed_indices(n):
-                fleet.generate(subset / "campaigns", 1, self.args.steps, self.args.seed, start=index)
-            self.measure(
-                "plan-subset", f"wpsync plan (create {k}: the 1% alone)", n, plan, cwd=subset,
-                env=emulator.env("plan"), reps=reps, check=expect_text(f"Plan: {k} campaign"),
-            )  # fmt: skip
         wanted = {"apply", "plan-nochange", "plan-changed", "apply-added"} & self.cases
         # The apply and everything that uses its state, as one projection: no point applying 10,000
         # campaigns if the cases that need the state cannot run afterwards.
@@ -522,8 +524,86 @@ class Bench:
                 env=emulator.env(key), reps=reps, expect=(3,), check=expect_text(f"to append, {k} change"),
             )  # fmt: skip
             self.record_calls("plan-changed", n, emulator, key)
+            self.changed_alone(n, base, emulator, key)
         if "apply-added" in self.cases:
             self.apply_added(n, emulator, base, key)
+
+    def diagnose(self, n: int, root: Path, emulator: Emulator) -> None:
+        """Profile the cases once each (see diagnose.py), for the report's "why not" and its own section."""
+        log = self.work / "logs"
+        found: dict[str, dict[str, Any]] = {}
+
+        def profiled(
+            case: str, args: list[str], cwd: Path, env: dict[str, str], expect: tuple[int, ...]
+        ) -> None:
+            if not cwd.is_dir():
+                return
+            prof = log / f"diag-{case}.prof"
+            argv = [PYTHON, "-m", "cProfile", "-o", str(prof), "-m", "wpsync", *args]
+            # Under `python -m cProfile` a plan's sys.exit(3) can come out as 0: accept either.
+            run_process(argv, cwd=cwd, env=env, log=log / f"diag-{case}.log", expect=(0, *expect))
+            gc_off = run_process(
+                [PYTHON, "-c", diagnose.GC_OFF, *args],
+                cwd=cwd,
+                env=env,
+                log=log / f"diag-{case}-gc.log",
+                expect=expect,
+            )
+            found[case] = {"shares": diagnose.by_origin(prof), "gc_off": gc_off.wall}
+
+        plan = ["plan", "--campaigns", "campaigns", "--state", "state"]
+        key = f"apply-{n}-0"
+        profiled("validate", ["validate", "campaigns"], root, base_env(), (0,))
+        profiled("plan-create", plan, root / "plan-create", emulator.env("plan"), (0,))
+        profiled("plan-nochange", plan, root / "nochange", emulator.env(key), (0,))
+        profiled("plan-changed", plan, root / "changed", emulator.env(key), (3,))
+        # The apply loop alone, for 100 creates of this fleet into a fresh state and account.
+        where = root / "diag-apply"
+        (where / "campaigns").mkdir(parents=True)
+        for path in sorted((root / "campaigns").glob("*.toml"))[:100]:
+            shutil.copy2(path, where / "campaigns")
+        prof = log / "diag-apply.prof"
+        apply = ["apply", "--campaigns", "campaigns", "--state", "state", "--auto-approve"]
+        try:
+            run_process(
+                [PYTHON, "-c", diagnose.APPLY_ONLY, str(prof), *apply], cwd=where, env=emulator.env("diag-apply"),
+                log=log / "diag-apply.log",
+            )  # fmt: skip
+            found["apply"] = {"shares": diagnose.by_origin(prof, top=7)}
+        except (CaseFailed, OSError) as exc:
+            found["apply"] = {"error": str(exc).splitlines()[0]}
+        # Start-up: imports by package, for the plans on the examples.
+        examples = self.work / "examples"
+        if examples.is_dir():
+            fresh = self.work / "examples-fresh"
+            shutil.copytree(examples / "campaigns", fresh / "campaigns", dirs_exist_ok=True)
+            for case, cwd in (("examples-new", fresh), ("examples-nochange", examples)):
+                out = log / f"diag-{case}.log"
+                argv = [PYTHON, "-X", "importtime", "-m", "wpsync", *plan]
+                run_process(argv, cwd=cwd, env=emulator.env("examples-diag"), log=out)
+                found[case] = {"imports": diagnose.imports_by_package(out.read_text(errors="replace"))}
+        self.facts["diagnosis"] = {"n": n, **found}
+        self.say(f"  profiled validate, plans, apply and start-up at N={n:,}")
+
+    def changed_alone(self, n: int, base: Path, emulator: Emulator, key: str) -> None:
+        """The changed campaigns on their own: their files and records only, the same edits. What this
+        costs above Python's start-up is the cost of the changed campaigns, the 1% case's allowance."""
+        root = self.work / f"n{n}"
+        where = root / "changed-alone"
+        (where / "state").mkdir(parents=True)
+        (where / "campaigns").mkdir()
+        shutil.copy2(base / "wpsync-state.json", where / "state")
+        keys = [fleet.key(index) for index in fleet.changed_indices(n)]
+        for name in keys:
+            shutil.copy2(root / "changed" / "campaigns" / f"{name}.toml", where / "campaigns")
+            for path in base.glob(f"{name}.*"):
+                shutil.copy2(path, where / "state")
+        plan = [WPSYNC, "plan", "--campaigns", "campaigns", "--state", "state"]
+        self.measure(
+            "plan-changed-alone", f"wpsync plan (the {len(keys)} changed alone)", n, plan, cwd=where,
+            env=emulator.env(key), reps=self.reps_for(n), expect=(3,),
+            check=expect_text(f"to append, {len(keys)} change"),
+        )  # fmt: skip
 
     def apply(self, n: int, emulator: Emulator) -> Path:
         """Apply creating the fleet; returns the state of the first run (for the cases that need one)."""
@@ -681,7 +761,14 @@ class Report:
 
     def render(self) -> str:
         return "\n".join(
-            [*self.header(), *self.table(), *self.apply_section(), *self.targets(), *self.notes()]
+            [
+                *self.header(),
+                *self.table(),
+                *self.apply_section(),
+                *self.targets(),
+                *self.diagnosis(),
+                *self.notes(),
+            ]
         )
 
     def header(self) -> list[str]:
@@ -736,7 +823,10 @@ class Report:
         for r in self.bench.results:
             rtoml = self.median("floor-rtoml", r.n)
             vs_start = f"{r.median / python:.1f}" if python else ""
-            whole_fleet = r.case not in ("floor-rtoml", "plan-subset")  # the others process all N files
+            whole_fleet = r.case not in (
+                "floor-rtoml",
+                "plan-changed-alone",
+            )  # the others process all N files
             vs_parse = f"{r.median / rtoml:.2f}" if rtoml and whole_fleet else ""
             n = f"{r.n:,}" if r.n else "—"
             lines.append(
@@ -812,7 +902,12 @@ class Report:
         nochange = self.median("plan-nochange", 1000)
         if nochange is not None:
             rows.append(
-                ("No-change plan, 1,000 × 16: ≤ 0.3 s", f"{nochange:.3f} s", nochange <= 0.3, WHY["nochange"])
+                (
+                    "No-change plan, 1,000 × 16: ≤ 0.3 s",
+                    f"{nochange:.3f} s",
+                    nochange <= 0.3,
+                    self.why("plan-nochange"),
+                )
             )
         base, longer = self.get("plan-nochange", 1000), self.get("plan-nochange-copy", 1000)
         if base is not None and longer is not None:
@@ -829,19 +924,22 @@ class Report:
                     f"({cpu_slope:+.1f} ms per MB), peak {base.peak_mb:.0f} → {longer.peak_mb:.0f} MB "
                     f"({rss_slope:+.2f} MB per MB)",
                     longer.cpu <= 1.05 * base.cpu and longer.peak_mb <= 1.1 * base.peak_mb,
-                    WHY["content"],
+                    WHY["content"]
+                    + (
+                        "; their bytes are also kept in memory" if longer.peak_mb > 1.1 * base.peak_mb else ""
+                    ),
                 )
             )
-        changed, subset = self.median("plan-changed", 1000), self.median("plan-subset", 1000)
-        if changed is not None and nochange is not None and subset is not None and python is not None:
-            allowance = nochange + (subset - python)
+        changed, alone = self.median("plan-changed", 1000), self.median("plan-changed-alone", 1000)
+        if changed is not None and nochange is not None and alone is not None and python is not None:
+            allowance = nochange + (alone - python)
             rows.append(
                 (
                     "Plan with 1% changed, 1,000: ≤ no-change + cost of the changed campaigns",
-                    f"{changed:.3f} s vs {allowance:.3f} s (no-change {nochange:.3f} + planning the 10 alone "
-                    f"{subset:.3f} − start-up {python:.3f})",
+                    f"{changed:.3f} s vs {allowance:.3f} s (no-change {nochange:.3f} + the 10 changed planned "
+                    f"alone {alone:.3f} − start-up {python:.3f})",
                     changed <= allowance,
-                    WHY["changed"],
+                    self.why("plan-changed"),
                 )
             )
         rtoml = self.median("floor-rtoml", 1000)
@@ -853,7 +951,7 @@ class Report:
                         f"{name}: ≤ 2× the rtoml parse floor",
                         f"{value:.3f} s = {value / rtoml:.1f}× ({rtoml:.3f} s)",
                         value <= 2 * rtoml,
-                        WHY[case],
+                        self.why(case),
                     )
                 )
         for case in ("validate", "plan-create", "apply", "plan-nochange", "plan-changed", "apply-added"):
@@ -887,7 +985,7 @@ class Report:
                         f"{name}: ≤ 1.5× Python start-up",
                         f"{value:.3f} s = {value / python:.1f}× ({python:.3f} s)",
                         value <= 1.5 * python,
-                        WHY["imports"],
+                        self.why(case),
                     )
                 )
         for n in self.args.sizes:
@@ -930,7 +1028,7 @@ class Report:
                     f"Apply {n:,}: wpsync's time per call ≤ 2 ms beyond the server's",
                     f"{beyond * 1e3:.2f} ms ({per_call * 1e3:.2f} − {server * 1e3:.2f})",
                     beyond <= 0.002,
-                    WHY["per_call"],
+                    self.why("apply"),
                 )
             )
         disk = {
@@ -964,6 +1062,51 @@ class Report:
             )
         return [*out, ""]
 
+    def why(self, case: str) -> str:
+        """The profile of ``case`` on this commit, in one line; the fixed text of WHY without one."""
+        diagnosis = self.facts.get("diagnosis", {})
+        entry = diagnosis.get(case)
+        if not entry:
+            return WHY.get(case, "")
+        if "error" in entry:
+            return f"not profiled: {entry['error']}"
+        if "imports" in entry:
+            return "imports by package (own time): " + diagnose.describe_imports(entry["imports"])
+        text = "own time by origin (cProfile): " + diagnose.describe_shares(entry["shares"])
+        median = self.median(case, diagnosis["n"])
+        if "gc_off" in entry and median:
+            text += (
+                f"; with the garbage collector off: {entry['gc_off']:.2f} s instead of {median:.2f} s"
+                f" ({entry['gc_off'] / median - 1:+.0%})"
+            )
+        return text
+
+    def diagnosis(self) -> list[str]:
+        diagnosis = self.facts.get("diagnosis")
+        if not diagnosis:
+            return []
+        labels = {
+            "validate": "validate",
+            "plan-create": "plan creating the fleet",
+            "plan-nochange": "plan, no changes",
+            "plan-changed": "plan, 1% changed",
+            "apply": "apply, the loop alone (100 creates)",
+            "examples-new": "plan on the examples, 3 to create",
+            "examples-nochange": "plan on the examples, no changes",
+        }
+        out = [
+            f"## Where the time goes (N = {diagnosis['n']:,}, this commit)",
+            "",
+            "One extra run of each case under cProfile, its own time grouped by origin (cProfile inflates "
+            "Python code against C and system calls: a pointer to the code to read, not a figure to quote); "
+            "one run with the garbage collector off; `python -X importtime` for start-up.",
+            "",
+        ]
+        for case, label in labels.items():
+            if case in diagnosis:
+                out.append(f"- **{label}**: {self.why(case)}")
+        return [*out, ""]
+
     def notes(self) -> list[str]:
         return [
             "## How it is measured",
@@ -975,12 +1118,22 @@ class Report:
             "- *1% changed*: the last EMAIL step's copy edited in 1% of the files, evenly spread. With 16 "
             "steps, the API's maximum, a change cannot be an appended step, so the plan refuses these edits "
             "(exit 3) after parsing them, reading what was last applied and refreshing each from Woodpecker.",
-            "- *Plan (create the 1% alone)*: the same files planned as new campaigns on their own: the cost of "
-            "planning just those campaigns, which sets the allowance of the 1% case.",
+            "- *The changed alone*: the same edited files with only their own state records, planned on their "
+            "own: what the changed campaigns cost (parse, diff, refresh) above start-up, which sets the "
+            "allowance of the 1% case.",
             "- *Apply (add 1%)*: 1% new campaign files beside a fleet whose state is already applied.",
             "- *Copy ×4*: the same 1,000 × 16 fleet with each email's body paragraphs repeated four times, "
             "applied, then planned with no changes: only the bytes of unchanged copy differ.",
             "- Plans run with an API key against the emulator, as in CI, so they read what they need.",
+            "- Bytecode is compiled once, before the first case, into `benchmarks/.work/pycache` "
+            "(`PYTHONPYCACHEPREFIX`), as an installed wpsync has it"
+            + (
+                "; this shell set `PYTHONDONTWRITEBYTECODE=1`, under which every wpsync run would compile "
+                "its modules again"
+                if self.facts.get("dont_write_bytecode")
+                else ""
+            )
+            + ".",
             "- Peak memory is the wpsync process's alone; the emulator, in its own process, peaked at "
             f"{self.facts.get('emulator_peak_mb', 0):.0f} MB.",
             *(
@@ -996,25 +1149,11 @@ class Report:
         ]
 
 
-# Why a target is missed, from profiling these cases (py-spy, -X importtime, cProfile) while building
-# this bench; figures are per 1,000 campaigns on the 2-core reference machine, approximate.
+# Why a target is missed when no profile of this commit says more (see Bench.diagnose).
 WHY = {
-    "nochange": "imports it does not need: pydantic and the models (~0.12 s, via inputs → desired → models) "
-    "and httpx plus an SSL client (~0.1 s) though nothing is refreshed; then 1,000 state records (~0.07 s) "
-    "and reading and hashing 1,000 files (~0.06 s)",
-    "content": "every unchanged file is still read whole and SHA-256 hashed, and all their bytes are held "
-    "until planning ends (read_sources returns them all), so time and memory follow the bytes",
-    "changed": "a changed file pulls in pydantic, httpx and deepdiff on top of the no-change work",
-    "plan-create": "Python work per campaign (snippet scans ~0.45 s, canonical form and hashes ~0.4 s, pydantic "
-    "with Python validators ~0.2 s, request bodies ~0.15 s) plus garbage collection over a heap that holds "
-    "the whole fleet (35–45% of the CPU time)",
-    "validate": "snippet scans and rules (~0.45 s), pydantic with Python validators (~0.2 s) and garbage "
-    "collection over a heap that holds every parsed campaign (~40% of the CPU time)",
-    "memory": "every parsed campaign (~100–130 KB of Python objects each) is kept until the end",
-    "imports": "start-up imports: click (~0.02 s), pydantic and the models (~0.12 s), httpx and an SSL "
-    "context (~0.1 s)",
-    "per_call": "three durable file replaces per create (intent, applied content, record: temp file, fsync, "
-    "rename, folder fsync), dataclasses.asdict and JSON encoding, and re-validating the answer with pydantic",
+    "content": "every unchanged file is still read and SHA-256 hashed, so the cost follows its bytes",
+    "memory": "memory grows with every campaign processed: it is kept until the end",
+    "plan-changed": "the changed files cost more inside the fleet than alone",
 }
 
 
@@ -1053,8 +1192,17 @@ def main(argv: list[str] | None = None) -> int:
     bench.facts["fsync_start"] = fsync_latency(args.work / "probe")
     if args.at:
         unpack(args.at, args.work / "source")
-    # Warm the caches (bytecode, page cache) once, so that no case pays for a first import.
-    for warm in ([WPSYNC, "--version"], [WPSYNC, "validate", str(SOURCE["examples"])]):
+    # Compile the bytecode and warm the page cache once, so that no case pays for a first import.
+    bench.facts["dont_write_bytecode"] = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+    SOURCE["pycache"] = args.work / "pycache"
+    package = (SOURCE["pythonpath"] or ROOT) / "wpsync"
+    libraries = "import click, pydantic, httpx, rtoml, deepdiff, tomli_w, starlette, uvicorn, tomllib"
+    for warm in (
+        [PYTHON, "-m", "compileall", "-q", str(package)],
+        [PYTHON, "-c", libraries],
+        [WPSYNC, "--version"],
+        [WPSYNC, "validate", str(SOURCE["examples"])],
+    ):
         run_process(warm, cwd=ROOT, env=base_env(), log=args.work / "logs" / "warm.log")
     print(f"wpsync benchmarks: sizes {args.sizes}, S={args.steps}, work in {args.work}", flush=True)
     bench.startup()
@@ -1065,6 +1213,8 @@ def main(argv: list[str] | None = None) -> int:
             root = bench.fleet(n)
             bench.offline_cases(n, root)
             bench.online_cases(n, root, emulator)
+            if "diagnose" in bench.cases and n == min(args.sizes, key=lambda size: abs(size - 1000)):
+                bench.diagnose(n, root, emulator)
             shutil.rmtree(root, ignore_errors=True)  # 10,000 × 16 is ~0.5 GB with its state
         # An apply of 1,000 campaigns with longer copy, then the plans.
         apply_1k, plan_1k = bench.projected("apply", 1000), bench.projected("plan-nochange", 1000)
