@@ -52,6 +52,20 @@ def apply_plan(
     lineage = state.lineage(create=True)
     assert lineage is not None
     report = ApplyReport(warnings=[])
+    with state.batch():
+        _run(plan, state, client, lineage, report, progress)
+        _record_digests(plan, state)
+    return report
+
+
+def _run(
+    plan: Plan,
+    state: StateDir,
+    client: WoodpeckerClient,
+    lineage: str,
+    report: ApplyReport,
+    progress: Callable[[str, bool], None],
+) -> None:
     total = len(plan.actions)
     for number, action in enumerate(plan.actions, start=1):
         progress(f"[{number}/{total}] {_label(action)} …", False)
@@ -66,8 +80,6 @@ def apply_plan(
             ) from None
         report.calls += 1
         progress(f"[{number}/{total}] {_label(action)}: {note}", True)
-    _record_digests(plan, state)
-    return report
 
 
 def _label(action: Action) -> str:

@@ -108,8 +108,13 @@ def settle_all(
     """Settle every intent left by an earlier run; ``adopt(key, intent, payload)`` records a found one.
     Returns how many intents there were."""
     intents = state.intents()
+    local = 0
     for key, intent in intents.items():
         action = intent["action"]
+        if recorded_locally(state, key, intent):
+            local += 1  # its outcome reached the state before the run stopped: nothing to ask
+            state.clear_intent(key)
+            continue
         if action == "create_campaign":
             found = find_created(client, intent, owned_ids(state))
         elif action == "append_step":
@@ -130,4 +135,22 @@ def settle_all(
         else:
             notice(f"settled an interrupted {action} of {key}: it did not happen; it is planned again")
         state.clear_intent(key)
+    if local:
+        notice(f"settled an interrupted apply: {local} call(s) whose outcome the state already holds")
     return len(intents)
+
+
+def recorded_locally(state: StateDir, key: str, intent: JSON) -> bool:
+    """Whether the state already holds this intent's outcome (an apply stops syncing intents away
+    only at its end, so a crash leaves intents of calls it did record)."""
+    record = state.read(key)
+    action = intent["action"]
+    if action == "create_campaign" or record is None:
+        return record is not None
+    if action == "append_step":
+        ids = [step.id for step in record.steps]
+        if intent["parent_id"] not in ids:
+            return False
+        after = ids.index(intent["parent_id"]) + 1
+        return after < len(ids) and record.steps[after].hash == intent["step_hash"]
+    return bool(record.status == intent["target_status"])

@@ -16,10 +16,12 @@ plan over unchanged campaigns never reads any campaign's copy.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,10 @@ class StateDir:
 
     root: Path
     _lineage: str | None = field(default=None, repr=False)
+    # During an apply, records are written without fsync and intents are cleared only at the end,
+    # after one sync: an intent is the durable anchor of its call until then (see ``batch``).
+    _unsynced: set[str] | None = field(default=None, repr=False)
+    _clear_later: set[str] = field(default_factory=set, repr=False)
 
     # ---- lineage ---------------------------------------------------------------------------------
     def lineage(self, *, create: bool = False) -> str | None:
@@ -140,17 +146,55 @@ class StateDir:
         files = [(self.path(record.key), dumps(record_to_json(record)))]
         if applied is not None:
             files.insert(0, (self.root / f"{record.key}{APPLIED_SUFFIX}", applied_bytes(applied)))
-        atomic_write_files(files, backup=True)
+        durable = self._unsynced is None
+        atomic_write_files(files, backup=True, durable=durable)
+        if not durable:
+            assert self._unsynced is not None
+            self._unsynced.add(record.key)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group commit for an apply: each call costs one durable intent (two fsyncs) instead of five.
+
+        Inside the block, records are written atomically but not fsynced, and intents stay on disk until
+        the block ends with one sync of everything; only then are they removed. A crash (or power loss)
+        inside the block leaves every intent since the last sync in place, so the next apply settles
+        each — locally when its record is there, against Woodpecker when it was lost.
+        """
+        self._unsynced = set()
+        try:
+            yield
+        finally:
+            os.sync()
+            for key in sorted(self._clear_later):
+                self.intent_path(key).unlink(missing_ok=True)
+            _fsync_dir(self.root)
+            self._unsynced, self._clear_later = None, set()
+
+    def _make_durable(self, key: str) -> None:
+        for path in (self.path(key), self.root / f"{key}{APPLIED_SUFFIX}"):
+            if path.exists():
+                with path.open("rb") as handle:
+                    os.fsync(handle.fileno())
+        _fsync_dir(self.root)
 
     # ---- intents: a mutating call that may have happened ------------------------------------------
     def intent_path(self, key: str) -> Path:
         return self.root / f"{key}{INTENT_SUFFIX}"
 
     def write_intent(self, key: str, intent: dict[str, Any]) -> None:
+        if self._unsynced is not None and key in self._unsynced:
+            # This replaces the intent that anchors the key's previous, not yet synced, outcome.
+            self._make_durable(key)
+            self._unsynced.discard(key)
+        self._clear_later.discard(key)
         atomic_write_json(self.intent_path(key), intent)
 
     def clear_intent(self, key: str) -> None:
-        self.intent_path(key).unlink(missing_ok=True)
+        if self._unsynced is not None:
+            self._clear_later.add(key)
+        else:
+            self.intent_path(key).unlink(missing_ok=True)
 
     def intents(self) -> dict[str, dict[str, Any]]:
         if not self.root.is_dir():
@@ -301,9 +345,12 @@ def atomic_write_json(path: Path, data: Any, *, backup: bool = False) -> None:
     atomic_write_files([(path, dumps(data))], backup=backup)
 
 
-def atomic_write_files(files: list[tuple[Path, bytes]], *, backup: bool = False) -> None:
+def atomic_write_files(
+    files: list[tuple[Path, bytes]], *, backup: bool = False, durable: bool = True
+) -> None:
     """Write each file atomically (temp file, fsync, rename), then make the renames durable with one
-    fsync of their folder. All files must share a folder; each holds its old bytes or its new ones."""
+    fsync of their folder. All files must share a folder; each holds its old bytes or its new ones.
+    ``durable=False`` skips the fsyncs (still atomic): for writes a later sync covers."""
     folder = files[0][0].parent
     folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
@@ -313,8 +360,9 @@ def atomic_write_files(files: list[tuple[Path, bytes]], *, backup: bool = False)
             staged.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
         for temporary, path in staged:
             if backup:
                 _keep_previous(path)
@@ -323,7 +371,8 @@ def atomic_write_files(files: list[tuple[Path, bytes]], *, backup: bool = False)
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    if durable:
+        _fsync_dir(folder)
 
 
 def _keep_previous(path: Path) -> None:

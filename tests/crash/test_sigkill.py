@@ -60,3 +60,31 @@ def test_killed_after_the_server_committed_before_the_answer(
     again = scenario.wpsync("apply", "--auto-approve")
     assert again.returncode == 0, again.stdout + again.stderr
     scenario.check()
+
+
+def test_power_loss_after_the_last_call_loses_unsynced_records_but_not_the_campaigns(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    """Records written during an apply are synced only at its end; the intents are the durable anchor.
+    Simulate losing the unsynced writes of a run that died just before its final sync, then apply again."""
+    scenario = Scenario.prepare(tmp_path, emulator)
+    killed = scenario.wpsync("apply", "--auto-approve", WPSYNC_FAILPOINTS="apply.after_record=4")
+    assert killed.returncode == -signal.SIGKILL
+    state = tmp_path / "state"
+    assert sorted(p.name for p in state.glob("*.intent.json")) == [
+        "alpha.intent.json",
+        "bravo.intent.json",
+        "charlie.intent.json",
+    ]
+    # What a power cut would lose: alpha's second append (its first was synced before the intent that
+    # replaced it), and both creates.
+    (state / ".backup" / "alpha.json").replace(state / "alpha.json")
+    for key in ("bravo", "charlie"):
+        (state / f"{key}.json").unlink()
+        (state / f"{key}.applied.json").unlink()
+    again = scenario.wpsync("apply", "--auto-approve")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.count("did happen in Woodpecker, and is now recorded") == 3
+    assert scenario.mutating_calls()[-1]["path"] == "/rest/v2/campaigns"  # nothing new was sent
+    assert len(scenario.mutating_calls()) == 4
+    scenario.check()
