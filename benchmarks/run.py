@@ -1030,9 +1030,10 @@ class Report:
                         "campaigns missing or created twice",
                     )
                 )
-        server = self.server_per_call()
         for n in self.args.sizes:
-            per_call = self.wpsync_per_call(n)
+            per_call, apply = self.wpsync_per_call(n), self.get("apply", n)
+            # The server's time measured at this N, or (where the log was not read) at the largest N.
+            server = (apply.extra.get("server_s_per_call") if apply else None) or self.server_per_call()
             if per_call is None or server is None:
                 continue
             beyond = per_call - server
