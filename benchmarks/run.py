@@ -380,13 +380,16 @@ class Bench:
             spent += sample.wall
             if spent + sample.wall > self.args.case_cap or sample.wall > self.left():
                 break
+        self.done(result)
+        return result
+
+    def done(self, result: Result) -> None:
         self.results.append(result)
         self.say(
             f"  {result.label:<42} N={result.n:>6}  median {result.median:8.3f} s  "
             f"[{min(result.walls):.3f}–{max(result.walls):.3f}] ×{len(result.samples)}  "
             f"CPU {result.cpu:7.3f} s  peak {result.peak_mb:6.1f} MB"
         )
-        return result
 
     def measure(
         self,
@@ -676,25 +679,35 @@ class Bench:
         )
         self.record_calls("apply-added", n, emulator, key)
 
-    def content_size(self, emulator: Emulator) -> None:
-        """The no-change plan of 1,000 × 16 with each email's body repeated 4×: the same campaigns, steps
-        and records with over twice the bytes of copy. Does the plan's cost follow the copy's size?"""
-        n, copy = 1000, 4
-        root = self.work / f"n{n}-copy{copy}"
-        paths = fleet.generate(root / "campaigns", n, self.args.steps, self.args.seed, copy=copy)
+    def content_size(self, n: int, root: Path, emulator: Emulator) -> None:
+        """The no-change plan of the fleet beside the same fleet with each email's body repeated 4×: the
+        same campaigns, steps and records with over twice the bytes of copy. Runs alternate between the
+        two, so that both see the same load on the machine. Does the cost follow the copy's size?"""
+        copy = 4
+        where = self.work / f"n{n}-copy{copy}"
+        paths = fleet.generate(where / "campaigns", n, self.args.steps, self.args.seed, copy=copy)
         self.facts[f"fleet-{n}-copy{copy}"] = {"files": n, "bytes": sum(p.stat().st_size for p in paths)}
-        (root / "apply").mkdir()
+        (where / "apply").mkdir()
         key = f"apply-{n}-copy{copy}"
         argv = [WPSYNC, "apply", "--campaigns", "../campaigns", "--state", "state", "--auto-approve"]
-        run_process(
-            argv, cwd=root / "apply", env=emulator.env(key), log=self.work / "logs" / "copy-apply.log"
-        )
-        plan = [WPSYNC, "plan", "--campaigns", "../campaigns", "--state", "state"]
-        self.measure(
-            "plan-nochange-copy", f"wpsync plan (no changes, copy ×{copy})", n, plan, cwd=root / "apply",
-            env=emulator.env(key), reps=self.args.reps, check=expect_text("No changes."),
+        log = self.work / "logs"
+        run_process(argv, cwd=where / "apply", env=emulator.env(key), log=log / "copy-apply.log")
+        plan = [WPSYNC, "plan", "--campaigns", "campaigns", "--state", "state"]
+        (where / "apply" / "campaigns").symlink_to(where / "campaigns")
+        pair = (
+            (Result("plan-nochange-paired", "wpsync plan (no changes, paired with copy ×4)", n), root / "nochange", f"apply-{n}-0"),
+            (Result("plan-nochange-copy", f"wpsync plan (no changes, copy ×{copy})", n), where / "apply", key),
         )  # fmt: skip
-        shutil.rmtree(root, ignore_errors=True)
+        for rep in range(self.args.reps):
+            for result, cwd, account in pair:
+                sample = run_process(
+                    plan, cwd=cwd, env=emulator.env(account), log=log / f"{result.case}-{rep}.log"
+                )
+                expect_text("No changes.")((log / f"{result.case}-{rep}.log").read_text(errors="replace"))
+                result.samples.append(sample)
+        for result, _, _ in pair:
+            self.done(result)
+        shutil.rmtree(where, ignore_errors=True)
 
     def record_calls(self, case: str, n: int, emulator: Emulator, key: str) -> None:
         result = next(r for r in reversed(self.results) if r.case == case and r.n == n)
@@ -921,7 +934,7 @@ class Report:
                     self.why("plan-nochange"),
                 )
             )
-        base, longer = self.get("plan-nochange", 1000), self.get("plan-nochange-copy", 1000)
+        base, longer = self.get("plan-nochange-paired", 1000), self.get("plan-nochange-copy", 1000)
         if base is not None and longer is not None:
             mb1 = self.facts["fleet-1000"]["bytes"] / 1e6
             mb4 = self.facts["fleet-1000-copy4"]["bytes"] / 1e6
@@ -1140,7 +1153,8 @@ class Report:
             "allowance of the 1% case.",
             "- *Apply (add 1%)*: 1% new campaign files beside a fleet whose state is already applied.",
             "- *Copy ×4*: the same 1,000 × 16 fleet with each email's body paragraphs repeated four times, "
-            "applied, then planned with no changes: only the bytes of unchanged copy differ.",
+            "applied, then planned with no changes in turn with the ordinary fleet (runs alternate, so both see the "
+            "same load): only the bytes of unchanged copy differ.",
             "- Plans run with an API key against the emulator, as in CI, so they read what they need.",
             "- Bytecode is compiled once, before the first case, into `benchmarks/.work/pycache` "
             "(`PYTHONPYCACHEPREFIX`), as an installed wpsync has it"
@@ -1232,12 +1246,13 @@ def main(argv: list[str] | None = None) -> int:
             bench.online_cases(n, root, emulator)
             if "diagnose" in bench.cases and n == min(args.sizes, key=lambda size: abs(size - 1000)):
                 bench.diagnose(n, root, emulator)
+            # At 1,000: an apply of the fleet with longer copy, then plans of both, alternating.
+            apply_1k, plan_1k = bench.projected("apply", n), bench.projected("plan-nochange", n)
+            longer = None if apply_1k is None or plan_1k is None else 1.5 * apply_1k + 2 * args.reps * plan_1k
+            content = "content-size" in bench.cases and (root / "nochange").is_dir()
+            if n == 1000 and content and bench.fits("content-size", n, longer):
+                bench.content_size(n, root, emulator)
             shutil.rmtree(root, ignore_errors=True)  # 10,000 × 16 is ~0.5 GB with its state
-        # An apply of 1,000 campaigns with longer copy, then the plans.
-        apply_1k, plan_1k = bench.projected("apply", 1000), bench.projected("plan-nochange", 1000)
-        longer = None if apply_1k is None or plan_1k is None else 1.5 * apply_1k + args.reps * plan_1k
-        if "content-size" in bench.cases and 1000 in args.sizes and bench.fits("content-size", 1000, longer):
-            bench.content_size(emulator)
         emulator.sample_rss()
         bench.facts["emulator_peak_mb"] = emulator.peak_mb
     bench.facts["load_end"] = load_average()
