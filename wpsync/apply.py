@@ -20,7 +20,7 @@ from wpsync.planner import EDITABLE, RemoteCampaign
 from wpsync.refresh import read_remote
 from wpsync.remote import read_steps
 from wpsync.settle import create_fingerprint, find_appended, find_created, has_status, owned_ids, settle_all
-from wpsync.state import Applied, CampaignRecord, StateDir
+from wpsync.state import Applied, CampaignRecord, StateDir, utc_now
 
 JSON = dict[str, Any]
 RESEND_ATTEMPTS = 3  # settle-then-resend rounds for one call whose answer was lost
@@ -203,6 +203,8 @@ def record_created(state: StateDir, intent: JSON, payload: JSON, lineage: str) -
         steps=steps.records,
         source_digest=intent["digest"],  # a create makes the whole campaign: it matches its file at once
         tool_version=__version__,
+        last_step_processed=0,  # just created: nobody yet
+        refreshed_at=utc_now(),
     )
     state.write(record, Applied(head=intent["head"], steps=steps.contents))
     return record
@@ -266,7 +268,11 @@ def record_appended(state: StateDir, record: CampaignRecord, payload: JSON) -> C
     head = applied.head if applied else {}
     known = applied.steps if applied else ()
     updated = record.bumped(
-        steps=steps.records, status=str(payload.get("status", record.status)), source_digest=""
+        steps=steps.records,
+        status=str(payload.get("status", record.status)),
+        source_digest="",
+        last_step_processed=0,  # the new last step has processed nobody
+        refreshed_at=utc_now(),
     )
     state.write(updated, Applied(head=head, steps=known + steps.contents[len(known) :]))
     return updated
@@ -289,7 +295,7 @@ def _set_status(
         return True
 
     _mutate(state, key, intent, send, lambda: True if has_status(client, campaign_id, status) else None)
-    state.write(record.bumped(status=status))
+    state.write(record.bumped(status=status, refreshed_at=utc_now()))
     _done(state, key)
     return f"now {status}"
 
@@ -307,7 +313,7 @@ def settle_interrupted(state: StateDir, client: WoodpeckerClient, notice: Callab
         if intent["action"] == "append_step":
             record_appended(state, record, payload)
         else:
-            state.write(record.bumped(status=str(intent["target_status"])))
+            state.write(record.bumped(status=str(intent["target_status"]), refreshed_at=utc_now()))
 
     return settle_all(state, client, adopt, notice)
 

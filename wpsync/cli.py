@@ -110,6 +110,17 @@ def _lint_settings(campaign_paths: list[Path]) -> Any:
     return lint_config.configured(lint_config.load(lint_config.config_path(campaign_paths)))
 
 
+_state_option = click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=STATE,
+    show_default=True,
+    envvar="WPSYNC_STATE_DIR",
+    help="Folder of the recorded state (env WPSYNC_STATE_DIR).",
+)
+
+
 def _workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option(
         "--campaigns",
@@ -119,15 +130,7 @@ def _workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Folder of campaign files.",
     )(command)
-    command = click.option(
-        "--state",
-        "state_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=STATE,
-        show_default=True,
-        envvar="WPSYNC_STATE_DIR",
-        help="Folder of the recorded state (env WPSYNC_STATE_DIR).",
-    )(command)
+    command = _state_option(command)
     return click.option(
         "--api-key-file",
         type=click.Path(path_type=Path, dir_okay=False),
@@ -311,13 +314,7 @@ def forget(key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | 
 
 @main.command(name="force-unlock")
 @click.argument("lock_id")
-@click.option(
-    "--state",
-    "state_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=STATE,
-    envvar="WPSYNC_STATE_DIR",
-)
+@_state_option
 def force_unlock(lock_id: str, state_dir: Path) -> None:
     """Remove the state lock LOCK_ID left by a run that died on another machine."""
     from wpsync.lock import describe

@@ -7,7 +7,6 @@ one keeps only its create body as compact JSON text, plus hashes and the few fac
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +67,7 @@ def canonical_head(campaign: Campaign) -> JSON:
 
 def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, recorded: bool) -> Desired:
     from wpsync.payload import canonical_step, content_hash, create_body
+    from wpsync.plan import compact_json
 
     steps = tuple(canonical_step(step, campaign.schedules) for step in campaign.steps)
     head = canonical_head(campaign)
@@ -94,12 +94,6 @@ def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, record
         steps=steps if recorded else (),
         create_json="" if recorded else compact_json(create_body(campaign)),
     )
-
-
-def compact_json(value: Any) -> str:
-    # ASCII-only on purpose: one non-Latin-1 character (a "—" in the copy) would make CPython store the
-    # whole string at 2 or 4 bytes per character.
-    return json.dumps(value, separators=(",", ":"))
 
 
 def email_step(desired: Desired, index: int) -> EmailStep | None:

@@ -1,6 +1,6 @@
 """Read campaign files: bytes → TOML → validated models, or every problem found, each with file and line.
 
-The boundary between the user's files and the pure core. Reading (``read_sources``) is kept apart from
+The boundary between the user's files and the pure core. Reading (``sources.py``) is kept apart from
 parsing (``parse_source``) so a caller that already knows a file is unchanged, by the hash of its bytes,
 never pays for parsing it.
 """

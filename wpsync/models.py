@@ -138,9 +138,6 @@ class DeliveryTime(_Model):
         value: list[Window] | None = getattr(self, day)
         return value or []
 
-    def max_windows_per_day(self) -> int:
-        return max(len(self.windows(day)) for day in DAYS)
-
 
 def _clock(total: int) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"

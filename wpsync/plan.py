@@ -19,6 +19,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 PLAN_FORMAT = 1
+
+
+def compact_json(value: Any) -> str:
+    # ASCII-only on purpose: one non-Latin-1 character (a "—" in the copy) would make CPython store the
+    # whole string at 2 or 4 bytes per character; a fleet's create bodies live in memory as these.
+    return json.dumps(value, separators=(",", ":"))
+
+
 JSON = dict[str, Any]
 
 RefusalCode = Literal[
@@ -151,9 +159,6 @@ class Plan:
         ]
         return "Plan: " + ", ".join(parts) + "."
 
-    def keys_touched(self) -> list[str]:
-        return sorted({a.key for a in self.actions})
-
 
 def _count(n: int, noun: str, what: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'} {what}"
@@ -207,7 +212,7 @@ def from_json(data: JSON) -> Plan:
         fields = dict(raw)
         if cls is CreateCampaign:
             fields["step_hashes"] = tuple(fields["step_hashes"])
-            fields["body_json"] = json.dumps(fields.pop("body"), separators=(",", ":"))
+            fields["body_json"] = compact_json(fields.pop("body"))
         actions.append(cls(**fields))
     refusals = tuple(
         Refusal(**{**r, "changes": tuple(FieldChange(**c) for c in r["changes"])}) for r in data["refused"]

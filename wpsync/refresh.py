@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wpsync.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.desired import Desired
 from wpsync.inputs import Inputs
@@ -15,16 +17,23 @@ from wpsync.planner import Facts, RemoteCampaign
 from wpsync.remote import read_steps
 
 
-def read_remote(client: WoodpeckerClient, campaign_id: int) -> RemoteCampaign | None:
-    """The campaign as Woodpecker holds it now, or None when it no longer exists."""
+def get_or_none(client: WoodpeckerClient, campaign_id: int) -> dict[str, Any] | None:
+    """The campaign payload, or None when Woodpecker says it does not exist."""
     try:
-        payload = client.get_campaign(campaign_id)
+        return client.get_campaign(campaign_id)
     except WoodpeckerApiError as exc:
         # Only the documented "no such campaign" answer means deleted; a 404 for a wrong base URL
         # must not make every campaign look deleted.
         if exc.status == 404 and exc.code == "CAMPAIGN_NOT_EXIST":
             return None
         raise
+
+
+def read_remote(client: WoodpeckerClient, campaign_id: int) -> RemoteCampaign | None:
+    """The campaign as Woodpecker holds it now, or None when it no longer exists."""
+    payload = get_or_none(client, campaign_id)
+    if payload is None:
+        return None
     steps = read_steps(payload)
     status = str(payload.get("status", ""))
     processed = 0

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wpsync.client import WoodpeckerApiError, WoodpeckerClient
+from wpsync.client import WoodpeckerClient
 from wpsync.errors import StateError
 from wpsync.payload import content_hash
+from wpsync.refresh import get_or_none
 from wpsync.remote import RemoteSteps, read_steps
 from wpsync.state import StateDir
 
@@ -84,15 +85,6 @@ def find_appended(
 def has_status(client: WoodpeckerClient, campaign_id: int, status: str) -> bool:
     payload = get_or_none(client, campaign_id)
     return payload is not None and payload.get("status") == status
-
-
-def get_or_none(client: WoodpeckerClient, campaign_id: int) -> JSON | None:
-    try:
-        return client.get_campaign(campaign_id)
-    except WoodpeckerApiError as exc:
-        if exc.status == 404 and exc.code == "CAMPAIGN_NOT_EXIST":
-            return None
-        raise
 
 
 def owned_ids(state: StateDir) -> set[int]:

@@ -51,7 +51,3 @@ def read_source(path: Path) -> Source:
     except OSError as exc:
         raise InputError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
     return Source(key=path.stem, path=path, data=data)
-
-
-def read_sources(directory: Path) -> list[Source]:
-    return [read_source(path) for path in campaign_paths(directory)]

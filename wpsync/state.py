@@ -23,6 +23,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,8 @@ class CampaignRecord:
     steps: tuple[StepRecord, ...]  # START first
     source_digest: str = ""  # the file's bytes as last fully applied; "" while anything is unfinished
     tool_version: str = ""
-    last_step_processed: int = 0  # facts from the last refresh
-    refreshed_at: str = ""
+    last_step_processed: int = 0  # facts as of the last time apply or import read Woodpecker:
+    refreshed_at: str = ""  # when that was (UTC); an --offline plan judges appends by them
 
     @property
     def content_steps(self) -> tuple[StepRecord, ...]:
@@ -224,6 +225,10 @@ class StateDir:
                 path.unlink()
                 found = True
         return found
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def record_to_json(record: CampaignRecord) -> dict[str, Any]:

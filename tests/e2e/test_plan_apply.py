@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 
 from tests.e2e.conftest import FOLLOW_UP, Workspace
 
@@ -72,7 +77,7 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
     }
 
 
-def test_offline_plan_says_so(ws: Workspace, monkeypatch: object) -> None:
+def test_offline_plan_says_so(ws: Workspace) -> None:
     result = ws.run("plan", "--offline")
     assert "planned offline from the recorded state; Woodpecker was not asked" in result.stdout
     assert ws.emulator.requests() == []
@@ -120,16 +125,14 @@ def test_apply_without_a_terminal_refuses_rather_than_hangs(ws: Workspace) -> No
     assert ws.posts() == []
 
 
-def test_apply_needs_the_key(ws: Workspace, monkeypatch: object) -> None:
-    import os
-
-    del os.environ["WOODPECKER_API_KEY"]
+def test_apply_needs_the_key(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WOODPECKER_API_KEY")
     result = ws.run("apply", "--auto-approve")
     assert result.exit_code == 1
     assert "apply needs the API key: set WOODPECKER_API_KEY" in result.stderr
 
 
-def test_import_round_trips_each_example(ws: Workspace, tmp_path: object) -> None:
+def test_import_round_trips_each_example(ws: Workspace) -> None:
     assert ws.run("apply", "--auto-approve").exit_code == 0
     for key in ("one-step-email", "two-step-linkedin", "four-step-multichannel"):
         record = json.loads((ws.root / "state" / f"{key}.json").read_text())
@@ -189,3 +192,52 @@ def test_a_lost_state_warns_before_a_second_copy_is_created(ws: Workspace) -> No
     assert adopted.exit_code == 0, adopted.output
     keys = [a["key"] for a in json.loads(ws.run("plan", "--format", "json").stdout)["actions"]]
     assert keys == ["four-step-multichannel", "two-step-linkedin"]
+
+
+def test_an_offline_plan_judges_appends_by_the_recorded_facts(ws: Workspace) -> None:
+    assert ws.run("apply", "--auto-approve").exit_code == 0
+    path = ws.root / "state" / "one-step-email.json"
+    record = json.loads(path.read_text())
+    assert record["refreshed_at"].endswith("Z") and record["last_step_processed"] == 0
+    record["last_step_processed"] = 4  # as a later read would have recorded
+    path.write_text(json.dumps(record))
+    ws.append("one-step-email", FOLLOW_UP)
+    ws.emulator.clear_requests()
+    result = ws.run("plan", "--offline")
+    assert result.exit_code == 3
+    assert "parent_processed" in result.stdout and "has already processed 4 prospects" in result.stdout
+    assert ws.emulator.requests() == []
+
+
+def test_a_long_apply_on_a_terminal_advances_one_bar(ws: Workspace) -> None:
+    from wpsync.commands.apply import PROGRESS_BAR_FROM, apply_command
+    from wpsync.commands.common import workspace
+    from wpsync.commands.plan import PlanRequest
+
+    template = ws.file("one-step-email").read_text()
+    for n in range(PROGRESS_BAR_FROM):
+        ws.file(f"bulk-{n:02d}").write_text(template.replace("One-step email campaign", f"Bulk {n}"))
+    ticks: list[int] = []
+    lines: list[str] = []
+
+    @contextmanager
+    def bar(total: int) -> Iterator[Callable[[], None]]:
+        ticks.append(total)
+        yield lambda: ticks.append(-1)
+
+    code = apply_command(
+        workspace(Path("campaigns"), Path("state")),
+        "test-key",
+        PlanRequest(),
+        plan_file=None,
+        auto_approve=True,
+        interactive=False,
+        confirm=lambda: False,
+        color=False,
+        echo=lines.append,
+        progress_bar=bar,
+    )
+    assert code == 0
+    total = PROGRESS_BAR_FROM + 3
+    assert ticks == [total] + [-1] * total  # one bar of every call, advanced once per finished call
+    assert not any(line.startswith("[1/") for line in lines)  # no per-call lines under a bar

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from wpsync.commands.common import workspace
 from wpsync.commands.plan import PlanRequest, build_plan
-from wpsync.desired import compact_json
 from wpsync.errors import Problem
 from wpsync.loading import load_campaign
 from wpsync.payload import add_step_body, create_body
@@ -22,6 +21,7 @@ from wpsync.plan import (
     Plan,
     Refusal,
     RunCampaign,
+    compact_json,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from wpsync.commands.plan import SAVED_PLAN_KIND, PlanRequest, build_plan, rende
 from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, StalePlan
 from wpsync.lock import state_lock
 from wpsync.plan import Plan, from_json
-from wpsync.sources import read_sources
+from wpsync.sources import campaign_paths, read_source
 
 PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long
 
@@ -52,7 +52,8 @@ def what_moved(plan: Plan, ws: Workspace) -> list[str]:
             moved.append(f"{key}: recorded in the state after the plan was made")
         elif then != now:
             moved.append(f"{key}: the state moved (serial {then} → {now})")
-    digests = {source.key: source.digest for source in read_sources(ws.campaigns)}
+    # One file in memory at a time: a fleet's copy is never held whole just to hash it.
+    digests = {path.stem: read_source(path).digest for path in campaign_paths(ws.campaigns)}
     for key in sorted(set(binding.digests) | set(digests)):
         if key not in digests:
             moved.append(f"{key}: its campaign file was removed")

@@ -22,7 +22,7 @@ from wpsync.payload import content_hash
 from wpsync.refresh import read_remote
 from wpsync.remote import read_steps
 from wpsync.sources import KEY_PATTERN, KEY_RULE, Source
-from wpsync.state import Applied, CampaignRecord
+from wpsync.state import Applied, CampaignRecord, utc_now
 
 
 def key_from_name(name: str) -> str:
@@ -77,6 +77,7 @@ def import_command(
             source_digest=loaded.source.digest,
             tool_version=__version__,
             last_step_processed=remote.last_step_processed if remote else 0,
+            refreshed_at=utc_now(),
         )
         ws.campaigns.mkdir(parents=True, exist_ok=True)
         _write_text(path, text)
