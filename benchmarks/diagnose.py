@@ -21,7 +21,7 @@ GC_OFF = "import gc, sys; gc.disable(); sys.argv = ['wpsync', *sys.argv[1:]]; fr
 # If wpsync.apply.apply_plan is ever renamed, this fails loudly and run.py profiles the whole process.
 APPLY_ONLY = """
 import cProfile, sys
-import wpsync.apply as target
+import wpsync.apply.apply as target
 inner, profile, out = target.apply_plan, cProfile.Profile(), sys.argv[1]
 def wrapped(*args, **kwargs):
     profile.enable()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wpsync.loading import Loaded, parse_source
-from wpsync.sources import read_source
+from wpsync.files.loading import Loaded, parse_source
+from wpsync.files.sources import read_source
 
 MINIMAL = """\
 email_account_ids = [112233]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from wpsync import errors
 from wpsync.cli import main
-from wpsync.loading import parse_source
-from wpsync.sources import Source
+from wpsync.files.loading import parse_source
+from wpsync.files.sources import Source
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -43,7 +43,7 @@ def test_the_readme_campaign_validates(tmp_path: Path) -> None:
 def test_every_refusal_code_is_explained() -> None:
     from typing import get_args
 
-    from wpsync.plan import RefusalCode
+    from wpsync.plan.plan import RefusalCode
 
     for code in get_args(RefusalCode):
         assert f"`{code}`" in README, code
@@ -51,7 +51,7 @@ def test_every_refusal_code_is_explained() -> None:
 
 
 def test_the_committed_schema_is_current() -> None:
-    from wpsync.schema import schema_json
+    from wpsync.files.schema import schema_json
 
     committed = (ROOT / "schema" / "campaign.schema.json").read_text(encoding="utf-8")
     assert committed == schema_json(), "run: wpsync schema > schema/campaign.schema.json"

@@ -105,7 +105,7 @@ def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
 
 def _lint_settings(campaign_paths: list[Path]) -> Any:
     """The [lint] table of the wpsync.toml next to the campaigns folder, active for this command."""
-    from wpsync import lint_config
+    from wpsync.files import lint_config
 
     return lint_config.configured(lint_config.load(lint_config.config_path(campaign_paths)))
 
@@ -207,8 +207,8 @@ def plan(
     strict: bool,
 ) -> None:
     """Show what apply would do, and refuse what the API forbids (exit 3)."""
-    from wpsync.commands.common import api_key, workspace
     from wpsync.commands.plan import plan_command
+    from wpsync.commands.workspace import api_key, workspace
 
     sys.exit(
         plan_command(
@@ -244,7 +244,7 @@ def apply(
 ) -> None:
     """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
     from wpsync.commands.apply import apply_command
-    from wpsync.commands.common import api_key, workspace
+    from wpsync.commands.workspace import api_key, workspace
 
     if offline:
         raise click.UsageError("apply always reads Woodpecker before changing it; --offline is for plan only")
@@ -286,8 +286,8 @@ def import_(
     api_key_file: Path | None,
 ) -> None:
     """Adopt an existing Woodpecker campaign: write campaigns/KEY.toml and its state record."""
-    from wpsync.commands.common import api_key, workspace
     from wpsync.commands.import_ import import_command
+    from wpsync.commands.workspace import api_key, workspace
 
     sys.exit(
         import_command(
@@ -306,8 +306,8 @@ def import_(
 @_workspace_options
 def forget(key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> None:
     """Stop tracking KEY (Woodpecker and the file are left as they are)."""
-    from wpsync.commands.common import workspace
     from wpsync.commands.forget import forget_command
+    from wpsync.commands.workspace import workspace
 
     sys.exit(forget_command(workspace(campaigns_dir, state_dir), key, echo=_echo))
 
@@ -317,8 +317,8 @@ def forget(key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | 
 @_state_option
 def force_unlock(lock_id: str, state_dir: Path) -> None:
     """Remove the state lock LOCK_ID left by a run that died on another machine."""
-    from wpsync.lock import describe
-    from wpsync.lock import force_unlock as unlock
+    from wpsync.state.lock import describe
+    from wpsync.state.lock import force_unlock as unlock
 
     holder = unlock(state_dir, lock_id)
     click.echo(f"Removed {describe(holder)}.")
@@ -360,7 +360,7 @@ def preview(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the campaign file format (for editors: `#:schema` in TOML)."""
-    from wpsync.schema import schema_json
+    from wpsync.files.schema import schema_json
 
     click.echo(schema_json())
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from wpsync.client import RetryPolicy, WoodpeckerClient
+from wpsync.woodpecker.client import RetryPolicy, WoodpeckerClient
 
 KEY = "wpk-test-key-0001"
 FAST = RetryPolicy(max_attempts=6, base_delay=0.5, max_delay=8.0, max_elapsed=1000.0)

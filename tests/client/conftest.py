@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tests.client.client_helpers import FAST, KEY, FakeTime, MakeClient, Reply, Script
-from wpsync.client import RetryPolicy, WoodpeckerClient
 from wpsync.errors import API_KEY_ENV
+from wpsync.woodpecker.client import RetryPolicy, WoodpeckerClient
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from tests.client.client_helpers import KEY, MakeClient, reply
-from wpsync.client import DEFAULT_BASE_URL, WoodpeckerApiError, WoodpeckerClient
 from wpsync.errors import API_KEY_ENV, InputError
+from wpsync.woodpecker.client import DEFAULT_BASE_URL, WoodpeckerApiError, WoodpeckerClient
 
 SPEC = Path(__file__).parents[1] / "data" / "spec"
 

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from wpsync.client import RetryPolicy, WoodpeckerClient
-from wpsync.transport import key_lock
+from wpsync.woodpecker.client import RetryPolicy, WoodpeckerClient
+from wpsync.woodpecker.transport import key_lock
 
 BASE = "https://wp.test/rest"
 

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from wpsync.client import RetryPolicy, WoodpeckerApiError, WoodpeckerClient, WoodpeckerUnreachable
-from wpsync.client_errors import maybe_committed
 from wpsync.emulator.server import EmulatorHandle, running_emulator
 from wpsync.errors import API_KEY_ENV, WpsyncError
+from wpsync.woodpecker.client import RetryPolicy, WoodpeckerApiError, WoodpeckerClient, WoodpeckerUnreachable
+from wpsync.woodpecker.errors import maybe_committed
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "tests" / "data" / "spec"
@@ -191,7 +191,7 @@ def test_many_threads_on_one_key_never_overflow_the_queue(
 
 CHILD = """
 import os, sys, time
-from wpsync.client import RetryPolicy, WoodpeckerClient
+from wpsync.woodpecker.client import RetryPolicy, WoodpeckerClient
 retry = RetryPolicy(max_attempts=40, base_delay=0.02, max_delay=0.3, max_elapsed=30.0)
 start, cid, n = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 with WoodpeckerClient.from_env(retry=retry) as client:

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.client.client_helpers import MakeClient, reply
-from wpsync.client import WoodpeckerApiError, WoodpeckerClient
-from wpsync.client_errors import ADVICE, parse_error_body, summarize
 from wpsync.errors import ApiError, FieldError
+from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
+from wpsync.woodpecker.errors import ADVICE, parse_error_body, summarize
 
 UNAUTHORIZED = {
     "title": "Unauthorized",

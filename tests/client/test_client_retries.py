@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from tests.client.client_helpers import FAST, MakeClient, connect_error, reply
-from wpsync.client import RetryPolicy, WoodpeckerApiError, WoodpeckerUnreachable, maybe_committed
 from wpsync.errors import ApiUnreachable
+from wpsync.woodpecker.client import RetryPolicy, WoodpeckerApiError, WoodpeckerUnreachable, maybe_committed
 
 OK_CAMPAIGN = reply(200, {"id": 1})
 UNKNOWN_500 = reply(500, {"code": "UNKNOWN", "message": "Unknown error", "details": None})

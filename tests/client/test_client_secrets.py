@@ -19,8 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from wpsync.client import RetryPolicy, WoodpeckerClient
 from wpsync.errors import ApiError, WpsyncError
+from wpsync.woodpecker.client import RetryPolicy, WoodpeckerClient
 
 CANARY = "CANARY-key-9f8e7d6c5b4a3"
 

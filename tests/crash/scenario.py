@@ -21,8 +21,8 @@ from click.testing import CliRunner, Result
 
 from wpsync.cli import main
 from wpsync.emulator.server import EmulatorHandle
-from wpsync.loading import load_campaign
-from wpsync.payload import step_hash
+from wpsync.files.loading import load_campaign
+from wpsync.files.to_api import step_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "test-key"

@@ -211,8 +211,8 @@ def test_an_offline_plan_judges_appends_by_the_recorded_facts(ws: Workspace) -> 
 
 def test_a_long_apply_on_a_terminal_advances_one_bar(ws: Workspace) -> None:
     from wpsync.commands.apply import PROGRESS_BAR_FROM, apply_command
-    from wpsync.commands.common import workspace
     from wpsync.commands.plan import PlanRequest
+    from wpsync.commands.workspace import workspace
 
     template = ws.file("one-step-email").read_text()
     for n in range(PROGRESS_BAR_FROM):

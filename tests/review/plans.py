@@ -6,12 +6,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from wpsync.commands.common import workspace
 from wpsync.commands.plan import PlanRequest, build_plan
+from wpsync.commands.workspace import workspace
 from wpsync.errors import Problem
-from wpsync.loading import load_campaign
-from wpsync.payload import add_step_body, create_body
-from wpsync.plan import (
+from wpsync.files.loading import load_campaign
+from wpsync.files.to_api import add_step_body, create_body
+from wpsync.plan.plan import (
     AppendStep,
     Binding,
     CreateCampaign,

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from tests.helpers import load_text
 from wpsync.cli import main
 from wpsync.errors import InputError
-from wpsync.lint_config import DEFAULT, LintConfig, config_path, configured, load
+from wpsync.files.lint_config import DEFAULT, LintConfig, config_path, configured, load
 
 HEAD = """\
 email_account_ids = [1]

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from tests.review.plans import EXAMPLES, example_plan, many_campaigns_plan, refused_plan
 from wpsync.cli import main
 from wpsync.commands.plan import append_step_summary
-from wpsync.plan import Plan
-from wpsync.render_markdown import COMMENT_LIMIT, MARKER, SUMMARY_LIMIT, render_markdown
+from wpsync.plan.plan import Plan
+from wpsync.review.markdown import COMMENT_LIMIT, MARKER, SUMMARY_LIMIT, render_markdown
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from tests.review.plans import BINDING
-from wpsync import markdown_escape, worddiff
-from wpsync.plan import FieldChange, Plan, Refusal
-from wpsync.render_markdown import render_markdown
+from wpsync.plan.plan import FieldChange, Plan, Refusal
+from wpsync.review import escape as markdown_escape
+from wpsync.review import worddiff
+from wpsync.review.markdown import render_markdown
 
 HOSTILE = (
     "</details></summary><script>alert(1)</script>\n"

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from tests.review.plans import EXAMPLES
 from wpsync.cli import main
 from wpsync.errors import InputError
-from wpsync.htmltext import to_text
-from wpsync.loading import load_campaign
-from wpsync.preview import SAMPLE, Prospect, fill, preview, prospect_from_json, readable
+from wpsync.files.loading import load_campaign
+from wpsync.review.htmltext import to_text
+from wpsync.review.preview import SAMPLE, Prospect, fill, preview, prospect_from_json, readable
 
 CAMPAIGN = """\
 email_account_ids = [1]

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from tests.review.plans import ROOT
 from wpsync.cli import main
-from wpsync.lint_config import DEFAULT, parse
-from wpsync.render_markdown import MARKER
+from wpsync.files.lint_config import DEFAULT, parse
+from wpsync.review.markdown import MARKER
 
 DOCS = ROOT / "docs"
 WORKFLOW = (DOCS / "workflows" / "wpsync.yml").read_text(encoding="utf-8")

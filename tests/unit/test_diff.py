@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wpsync.diff import compare_steps, field_changes
-from wpsync.plan import FieldChange
+from wpsync.plan.diff import compare_steps, field_changes
+from wpsync.plan.plan import FieldChange
 
 
 def kinds(

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from wpsync.loading import load_campaign
-from wpsync.models import EmailStep
-from wpsync.payload import add_step_body, create_body
+from wpsync.files.loading import load_campaign
+from wpsync.files.models import EmailStep
+from wpsync.files.to_api import add_step_body, create_body
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "tests" / "data" / "spec"

@@ -39,9 +39,9 @@ from hypothesis import strategies as st
 from tests.helpers import MINIMAL
 from tests.unit.test_roundtrip_property import bodies
 from wpsync.cli import main
-from wpsync.from_payload import document_from_payload, dumps
-from wpsync.loading import Loaded, parse_source
-from wpsync.sources import Source
+from wpsync.files.from_api import document_from_payload, dumps
+from wpsync.files.loading import Loaded, parse_source
+from wpsync.files.sources import Source
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [path.read_bytes() for path in sorted((ROOT / "campaigns").glob("*.toml"))]

@@ -19,10 +19,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync.from_payload import document_from_payload, dumps
+from wpsync.files.from_api import document_from_payload, dumps
+from wpsync.files.loading import parse_toml, validate_document
+from wpsync.files.to_api import create_body
 from wpsync.limits import DAYS, MAX_FOLLOWUP_VALUE
-from wpsync.loading import parse_toml, validate_document
-from wpsync.payload import create_body
 
 JSON = dict[str, Any]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync import snippets
+from wpsync.files import snippets
 
 PIECES = st.sampled_from(
     [

@@ -8,12 +8,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from wpsync import __version__
-from wpsync.commands.common import Workspace, client_for
 from wpsync.commands.plan import SAVED_PLAN_KIND, PlanRequest, build_plan, render
+from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, StalePlan
-from wpsync.lock import state_lock
-from wpsync.plan import Plan, from_json
-from wpsync.sources import campaign_paths, read_source
+from wpsync.files.sources import campaign_paths, read_source
+from wpsync.plan.plan import Plan, from_json
+from wpsync.state.lock import state_lock
 
 PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long
 
@@ -82,7 +82,7 @@ def apply_command(
     with state_lock(ws.state.root, "wpsync apply", notice=echo):
         if ws.state.intents():
             # An earlier run died (or lost an answer) mid-call: find out what happened before planning.
-            from wpsync.apply import settle_interrupted
+            from wpsync.apply.apply import settle_interrupted
 
             with client_for(key) as client:
                 settle_interrupted(ws.state, client, echo)
@@ -102,7 +102,7 @@ def apply_command(
             if not confirm():
                 echo("Apply cancelled; nothing was changed.")
                 return EXIT_ERROR
-        from wpsync.apply import apply_plan
+        from wpsync.apply.apply import apply_plan
 
         with client_for(key) as client:
             if progress_bar is not None and len(plan.actions) >= PROGRESS_BAR_FROM:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wpsync.commands.common import Workspace
+from wpsync.commands.workspace import Workspace
 from wpsync.errors import InputError
-from wpsync.lock import state_lock
+from wpsync.state.lock import state_lock
 
 
 def forget_command(ws: Workspace, key: str, *, echo: Callable[[str], None]) -> int:

@@ -12,17 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wpsync import __version__
-from wpsync.commands.common import Workspace, client_for
-from wpsync.desired import canonical_head
+from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import InputError
-from wpsync.from_payload import document_from_payload, dumps
-from wpsync.loading import parse_source
-from wpsync.lock import state_lock
-from wpsync.payload import content_hash
-from wpsync.refresh import read_remote
-from wpsync.remote import read_steps
-from wpsync.sources import KEY_PATTERN, KEY_RULE, Source
-from wpsync.state import Applied, CampaignRecord, utc_now
+from wpsync.files.from_api import document_from_payload, dumps
+from wpsync.files.loading import parse_source
+from wpsync.files.sources import KEY_PATTERN, KEY_RULE, Source
+from wpsync.files.to_api import content_hash
+from wpsync.plan.desired import canonical_head
+from wpsync.state.lock import state_lock
+from wpsync.state.store import Applied, CampaignRecord, utc_now
+from wpsync.woodpecker.refresh import read_remote
+from wpsync.woodpecker.remote import read_steps
 
 
 def key_from_name(name: str) -> str:

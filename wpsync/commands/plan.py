@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wpsync import __version__
-from wpsync.commands.common import Workspace, client_for
-from wpsync.desired import Desired
+from wpsync.commands.gather import gather
+from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
-from wpsync.inputs import gather
-from wpsync.plan import Note, Plan, to_json
-from wpsync.planner import Facts, PlanOptions, make_plan
-from wpsync.state import atomic_write_json
+from wpsync.plan.desired import Desired
+from wpsync.plan.plan import Note, Plan, to_json
+from wpsync.plan.planner import Facts, PlanOptions, make_plan
+from wpsync.state.store import atomic_write_json
 
 SAVED_PLAN_KIND = "wpsync-plan"
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
@@ -39,7 +39,7 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
     # build a client (httpx and a TLS context cost a no-change plan more than everything else).
     needs_facts = request.refresh_all or any(isinstance(f, Desired) for f in inputs.files)
     if not offline and key is not None and needs_facts:
-        from wpsync.refresh import refresh
+        from wpsync.woodpecker.refresh import refresh
 
         with client_for(key) as client:
             facts = refresh(client, inputs, everything=request.refresh_all)
@@ -83,10 +83,10 @@ def render(plan: Plan, output_format: str, *, color: bool, warnings: Sequence[Pr
     if output_format == "json":
         return json.dumps(to_json(plan), indent=2, ensure_ascii=False)
     if output_format == "markdown":
-        from wpsync.render_markdown import render_markdown
+        from wpsync.review.markdown import render_markdown
 
         return render_markdown(plan, warnings=warnings)
-    from wpsync.render_text import render_text
+    from wpsync.review.text import render_text
 
     return render_text(plan, color=color)
 
@@ -108,7 +108,7 @@ def plan_command(
     warn: Callable[[str], None],
     strict: bool = False,
 ) -> int:
-    from wpsync import lint_config
+    from wpsync.files import lint_config
 
     # The [lint] settings of the wpsync.toml beside the campaigns folder, for the files parsed here.
     with lint_config.configured(lint_config.load(lint_config.config_path([ws.campaigns]))):
@@ -132,7 +132,7 @@ def append_step_summary(
     plan: Plan, warnings: Sequence[Problem], path: Path, warn: Callable[[str], None]
 ) -> None:
     """Add the markdown plan to a GitHub Actions job summary, within what is left of its 1 MiB."""
-    from wpsync.render_markdown import SUMMARY_LIMIT, render_markdown
+    from wpsync.review.markdown import SUMMARY_LIMIT, render_markdown
 
     try:
         used = path.stat().st_size

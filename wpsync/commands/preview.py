@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wpsync.errors import EXIT_OK, InputError
-from wpsync.loading import load_campaign
-from wpsync.preview import SAMPLE, Prospect, preview, prospect_from_json, render
+from wpsync.files.loading import load_campaign
+from wpsync.review.preview import SAMPLE, Prospect, preview, prospect_from_json, render
 
 
 def read_prospect(path: Path | None) -> Prospect:

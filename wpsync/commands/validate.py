@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wpsync.errors import EXIT_ERROR, EXIT_OK, Problem
-from wpsync.loading import parse_source
-from wpsync.sources import campaign_paths, read_source
+from wpsync.files.loading import parse_source
+from wpsync.files.sources import campaign_paths, read_source
 
 
 def files_of(paths: list[Path]) -> list[Path]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from wpsync.snippets import SnippetSyntaxError, parse_snippets
+from wpsync.files.snippets import SnippetSyntaxError, parse_snippets
 
 MAX_VERSIONS = 5  # A-E
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from wpsync.emulator.shapes import Problem, choices, is_int
 from wpsync.emulator.step_rules import StepRules
-from wpsync.timezones import is_canonical
+from wpsync.files.timezones import is_canonical
 
 __all__ = ["Problem", "validate_add_step", "validate_create"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wpsync import describe
-from wpsync.from_payload import chain
-from wpsync.plan import AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
+from wpsync.files.from_api import chain
+from wpsync.plan.plan import AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
+from wpsync.review import describe
 
 _COLOURS = {"+": "\x1b[32m", "~": "\x1b[33m", "▶": "\x1b[36m", "✗": "\x1b[31m", "bold": "\x1b[1m"}
 _RESET = "\x1b[0m"

@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from wpsync import models
-from wpsync.rules import Finding, Loc
+from wpsync.files import models
+from wpsync.files.rules import Finding, Loc
 
 # Tags pydantic inserts into paths for union members and validator-wrapped models; not keys of the file.
 _STEP_TAGS = {"EMAIL", "LINKEDIN"}

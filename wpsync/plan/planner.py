@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wpsync.desired import Desired, Unchanged, email_step
-from wpsync.diff import StepProblem, compare_steps, field_changes
 from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC, MAX_WINDOWS_PER_DAY_APPENDED
-from wpsync.plan import (
+from wpsync.plan.desired import Desired, Unchanged, email_step
+from wpsync.plan.diff import StepProblem, compare_steps, field_changes
+from wpsync.plan.plan import (
     Action,
     AppendStep,
     Binding,
@@ -26,7 +26,7 @@ from wpsync.plan import (
     RefusalCode,
     RunCampaign,
 )
-from wpsync.state import Applied, CampaignRecord
+from wpsync.state.store import Applied, CampaignRecord
 
 JSON = dict[str, Any]
 EDITABLE = frozenset({"DRAFT", "EDITED"})
@@ -244,7 +244,7 @@ def _plan_existing(
     for index in range(first_new, len(desired.steps)):
         step = email_step(desired, index)
         assert step is not None  # LINKEDIN appends were refused above
-        from wpsync.payload import add_step_body
+        from wpsync.files.to_api import add_step_body
 
         assert desired.campaign is not None
         body = add_step_body(step, desired.campaign.schedules, parent_id="")["step"]

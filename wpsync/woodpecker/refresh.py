@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from wpsync.client import WoodpeckerApiError, WoodpeckerClient
-from wpsync.desired import Desired
-from wpsync.inputs import Inputs
-from wpsync.planner import Facts, RemoteCampaign
-from wpsync.remote import read_steps
+from wpsync.commands.gather import Inputs
+from wpsync.plan.desired import Desired
+from wpsync.plan.planner import Facts, RemoteCampaign
+from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
+from wpsync.woodpecker.remote import read_steps
 
 
 def get_or_none(client: WoodpeckerClient, campaign_id: int) -> dict[str, Any] | None:

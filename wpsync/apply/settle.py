@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wpsync.client import WoodpeckerClient
 from wpsync.errors import StateError
-from wpsync.payload import content_hash
-from wpsync.refresh import get_or_none
-from wpsync.remote import RemoteSteps, read_steps
-from wpsync.state import StateDir
+from wpsync.files.to_api import content_hash
+from wpsync.state.store import StateDir
+from wpsync.woodpecker.client import WoodpeckerClient
+from wpsync.woodpecker.refresh import get_or_none
+from wpsync.woodpecker.remote import RemoteSteps, read_steps
 
 JSON = dict[str, Any]
 

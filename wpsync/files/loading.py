@@ -16,12 +16,12 @@ from typing import Any
 import rtoml
 from pydantic import ValidationError
 
-from wpsync import lints, rules
 from wpsync.errors import InputError, Problem
-from wpsync.models import Campaign
-from wpsync.pydantic_messages import describe
-from wpsync.sources import KEY_PATTERN, KEY_RULE, Source, read_source
-from wpsync.toml_lines import index_lines, line_of
+from wpsync.files import lints, rules
+from wpsync.files.messages import describe
+from wpsync.files.models import Campaign
+from wpsync.files.sources import KEY_PATTERN, KEY_RULE, Source, read_source
+from wpsync.files.toml_lines import index_lines, line_of
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _rules_on_valid_steps(document: dict[str, Any]) -> list[rules.Finding]:
     """When the file has shape errors, still run the step rules on every step that is itself valid."""
     from pydantic import TypeAdapter
 
-    from wpsync.models import Step
+    from wpsync.files.models import Step
 
     steps = document.get("steps")
     if not isinstance(steps, list):

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from wpsync.client_errors import api_error, parse_error_body, unreachable
+from wpsync.woodpecker.errors import api_error, parse_error_body, unreachable
 
 API_KEY_HEADER = "x-api-key"
 log = logging.getLogger("wpsync.client")

@@ -19,10 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wpsync import htmltext, snippets
 from wpsync.errors import InputError
+from wpsync.files import snippets
+from wpsync.files.models import Campaign, EmailStep, EmailVersion, LinkedInStep
 from wpsync.limits import CONNECTION_NOTE_MAX, DIRECT_MESSAGE_MAX
-from wpsync.models import Campaign, EmailStep, EmailVersion, LinkedInStep
+from wpsync.review import htmltext
 
 SAMPLE_FIELDS = {
     "FIRST_NAME": "Ada",

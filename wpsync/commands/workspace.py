@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync.errors import API_KEY_ENV, InputError
-from wpsync.state import StateDir
+from wpsync.state.store import StateDir
 
 if TYPE_CHECKING:
-    from wpsync.client import WoodpeckerClient
+    from wpsync.woodpecker.client import WoodpeckerClient
 
 
 TIMEOUT_ENV = "WPSYNC_HTTP_TIMEOUT"  # seconds per request; the default outlasts Woodpecker's 15 s queue
@@ -42,8 +42,8 @@ def api_key(key_file: Path | None) -> str | None:
 
 def client_for(key: str) -> WoodpeckerClient:
     """A client for ``key`` against WOODPECKER_API_URL (default: Woodpecker's own)."""
-    from wpsync.client import DEFAULT_BASE_URL, WoodpeckerClient
-    from wpsync.client_errors import API_URL_ENV
+    from wpsync.woodpecker.client import DEFAULT_BASE_URL, WoodpeckerClient
+    from wpsync.woodpecker.errors import API_URL_ENV
 
     timeout = os.environ.get(TIMEOUT_ENV)
     if timeout is None:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from wpsync import markdown_escape
+from wpsync.review import escape as markdown_escape
 
 Op = Literal["=", "-", "+"]
 # Snippets and HTML tags whole, then words, runs of spaces, single line breaks and single punctuation

@@ -27,7 +27,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from wpsync import timezones
+from wpsync.files import timezones
 from wpsync.limits import (
     DAYS,
     MAX_DAILY_ENROLL,

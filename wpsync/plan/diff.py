@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wpsync.plan import FieldChange
+from wpsync.plan.plan import FieldChange
 
 StepProblemKind = Literal[
     "step_inserted", "step_edited", "step_removed", "steps_reordered", "step_type_changed"

@@ -49,15 +49,15 @@ from typing import Any, Self
 import httpx
 
 from wpsync import __version__
-from wpsync.client_errors import (
+from wpsync.errors import API_KEY_ENV, ApiErrorInfo, InputError
+from wpsync.woodpecker.errors import (
     API_URL_ENV,
     WoodpeckerApiError,
     WoodpeckerUnreachable,
     bad_success_body,
     maybe_committed,
 )
-from wpsync.errors import API_KEY_ENV, ApiErrorInfo, InputError
-from wpsync.transport import ApiKeyAuth, RetryPolicy, Secret, Sender, fingerprint
+from wpsync.woodpecker.transport import ApiKeyAuth, RetryPolicy, Secret, Sender, fingerprint
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -16,8 +16,8 @@ import hashlib
 import json
 from typing import Any
 
+from wpsync.files.models import Campaign, DeliveryTime, EmailStep, FollowupAfter, LinkedInStep, Settings
 from wpsync.limits import DAYS
-from wpsync.models import Campaign, DeliveryTime, EmailStep, FollowupAfter, LinkedInStep, Settings
 
 JSON = dict[str, Any]
 AnyStep = EmailStep | LinkedInStep

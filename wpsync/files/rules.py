@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from wpsync import snippets
+from wpsync.files import snippets
+from wpsync.files.models import Campaign, EmailStep, LinkedInStep
 from wpsync.limits import CONNECTION_NOTE_MAX, DIRECT_MESSAGE_MAX
-from wpsync.models import Campaign, EmailStep, LinkedInStep
 
 Loc = tuple[str | int, ...]
 Severity = Literal["error", "warning"]

@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from wpsync.errors import WpsyncError
-from wpsync.from_payload import chain, step_document
-from wpsync.models import Step
-from wpsync.payload import canonical_step, content_hash
-from wpsync.state import StepRecord
+from wpsync.files.from_api import chain, step_document
+from wpsync.files.models import Step
+from wpsync.files.to_api import canonical_step, content_hash
+from wpsync.state.store import StepRecord
 
 JSON = dict[str, Any]
 _STEP: TypeAdapter[Any] = TypeAdapter(Step)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wpsync import __version__
-from wpsync.desired import Desired, Unchanged
 from wpsync.errors import InputError, Problem
-from wpsync.sources import campaign_paths, read_source
-from wpsync.state import Applied, CampaignRecord, StateDir
+from wpsync.files.sources import campaign_paths, read_source
+from wpsync.plan.desired import Desired, Unchanged
+from wpsync.state.store import Applied, CampaignRecord, StateDir
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ def gather(campaigns: Path, state: StateDir, *, reparse_all: bool = False) -> In
         ):
             files.append(Unchanged(source.key, source.display, digest))
             continue
-        from wpsync.desired import desired_from  # the parser and models load only for changed files
-        from wpsync.loading import parse_source
+        from wpsync.files.loading import parse_source
+        from wpsync.plan.desired import desired_from  # the parser and models load only for changed files
 
         loaded = parse_source(source)
         errors.extend(loaded.errors)

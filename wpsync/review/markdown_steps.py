@@ -12,10 +12,10 @@ import json
 import re
 from typing import Any
 
-from wpsync import describe, htmltext, worddiff
-from wpsync import markdown_escape as md
 from wpsync.limits import DAYS, MAX_VERSIONS
-from wpsync.plan import FieldChange, Refusal
+from wpsync.plan.plan import FieldChange, Refusal
+from wpsync.review import describe, htmltext, worddiff
+from wpsync.review import escape as md
 
 JSON = dict[str, Any]
 _UNITS = {"DAY": "day", "HOUR": "hour", "MINUTE": "minute"}

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from wpsync.errors import InputError, Problem
+from wpsync.files.toml_lines import index_lines, line_of
 from wpsync.limits import CONNECTION_NOTE_MAX, DAYS
-from wpsync.toml_lines import index_lines, line_of
 
 CONFIG_FILE = "wpsync.toml"
 _KEYS = ("business_hours", "business_days", "max_sequence_days", "connection_note_warn_at")
@@ -148,7 +148,7 @@ def _hours(value: Any, problems: list[tuple[tuple[str, ...], str]]) -> tuple[int
         return None
     from pydantic import ValidationError  # only when a wpsync.toml sets business hours
 
-    from wpsync.models import Window
+    from wpsync.files.models import Window
 
     try:
         window = Window.model_validate(value)

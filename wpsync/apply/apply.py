@@ -13,14 +13,21 @@ from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from wpsync import __version__, failpoints
-from wpsync.client import WoodpeckerClient, maybe_committed
+from wpsync.apply.settle import (
+    create_fingerprint,
+    find_appended,
+    find_created,
+    has_status,
+    owned_ids,
+    settle_all,
+)
 from wpsync.errors import ChangesRefused, WpsyncError
-from wpsync.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
-from wpsync.planner import EDITABLE, RemoteCampaign
-from wpsync.refresh import read_remote
-from wpsync.remote import read_steps
-from wpsync.settle import create_fingerprint, find_appended, find_created, has_status, owned_ids, settle_all
-from wpsync.state import Applied, CampaignRecord, StateDir, utc_now
+from wpsync.plan.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
+from wpsync.plan.planner import EDITABLE, RemoteCampaign
+from wpsync.state.store import Applied, CampaignRecord, StateDir, utc_now
+from wpsync.woodpecker.client import WoodpeckerClient, maybe_committed
+from wpsync.woodpecker.refresh import read_remote
+from wpsync.woodpecker.remote import read_steps
 
 JSON = dict[str, Any]
 RESEND_ATTEMPTS = 3  # settle-then-resend rounds for one call whose answer was lost

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wpsync.models import Campaign
+from wpsync.files.models import Campaign
 
 
 def campaign_schema() -> dict[str, Any]:

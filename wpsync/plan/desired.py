@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the models are loaded only once a file is parsed; Unchanged files never need them
-    from wpsync.models import Campaign, EmailStep
+    from wpsync.files.models import Campaign, EmailStep
 
 JSON = dict[str, Any]
 
@@ -66,8 +66,8 @@ def canonical_head(campaign: Campaign) -> JSON:
 
 
 def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, recorded: bool) -> Desired:
-    from wpsync.payload import canonical_step, content_hash, create_body
-    from wpsync.plan import compact_json
+    from wpsync.files.to_api import canonical_step, content_hash, create_body
+    from wpsync.plan.plan import compact_json
 
     steps = tuple(canonical_step(step, campaign.schedules) for step in campaign.steps)
     head = canonical_head(campaign)
@@ -97,7 +97,7 @@ def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, record
 
 
 def email_step(desired: Desired, index: int) -> EmailStep | None:
-    from wpsync.models import EmailStep
+    from wpsync.files.models import EmailStep
 
     assert desired.campaign is not None, "appends are planned for recorded campaigns only"
     step = desired.campaign.steps[index]

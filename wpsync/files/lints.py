@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wpsync import snippets
+from wpsync.files import snippets
+from wpsync.files.lint_config import LintConfig, active
+from wpsync.files.models import Campaign, DeliveryTime, EmailStep, LinkedInStep
+from wpsync.files.rules import Finding, Loc
 from wpsync.limits import CONNECTION_NOTE_MAX, CONNECTION_NOTE_MAX_CLASSIC, DAYS
-from wpsync.lint_config import LintConfig, active
-from wpsync.models import Campaign, DeliveryTime, EmailStep, LinkedInStep
-from wpsync.rules import Finding, Loc
 
 _MINUTES = {"DAY": 1440, "HOUR": 60, "MINUTE": 1}
 

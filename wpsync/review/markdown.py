@@ -19,11 +19,11 @@ from functools import cached_property
 from pathlib import PurePath
 from typing import Literal
 
-from wpsync import markdown_escape as md
 from wpsync.errors import Problem
-from wpsync.from_payload import chain
-from wpsync.markdown_steps import refusal_block, step_block
-from wpsync.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, Refusal, RunCampaign
+from wpsync.files.from_api import chain
+from wpsync.plan.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, Refusal, RunCampaign
+from wpsync.review import escape as md
+from wpsync.review.markdown_steps import refusal_block, step_block
 
 MARKER = "<!-- wpsync:plan -->"
 COMMENT_LIMIT = 65_536  # GitHub: "Body is too long (maximum is 65536 characters)"

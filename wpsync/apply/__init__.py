@@ -1,0 +1,1 @@
+"""The only code that both changes Woodpecker and writes state: apply, and settling interrupted calls."""

@@ -1,0 +1,1 @@
+"""Campaign files <-> models: reading, validating, linting and the API bodies they compile to."""

@@ -1,0 +1,1 @@
+"""The pure core: the plan's input values, the diff and the planner, and the plan itself."""
