@@ -1,0 +1,83 @@
+"""Options several commands share, and the translation of plan flags into a PlanRequest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wpsync.cli.app import CAMPAIGNS, STATE
+
+
+def lint_settings(campaign_paths: list[Path]) -> Any:
+    """The [lint] table of the wpsync.toml next to the campaigns folder, active for this command."""
+    from wpsync.files import lint_config
+
+    return lint_config.configured(lint_config.load(lint_config.config_path(campaign_paths)))
+
+
+state_option = click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=STATE,
+    show_default=True,
+    envvar="WPSYNC_STATE_DIR",
+    help="Folder of the recorded state (env WPSYNC_STATE_DIR).",
+)
+
+
+def workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--campaigns",
+        "campaigns_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=CAMPAIGNS,
+        show_default=True,
+        help="Folder of campaign files.",
+    )(command)
+    command = state_option(command)
+    return click.option(
+        "--api-key-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Read the API key from this file instead of WOODPECKER_API_KEY.",
+    )(command)
+
+
+def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option(
+                "--offline", is_flag=True, help="Plan from the recorded state alone; do not ask Woodpecker."
+            ),
+            click.option(
+                "--refresh",
+                type=click.Choice(["changed", "all"]),
+                default="changed",
+                show_default=True,
+                help="Read from Woodpecker only the campaigns the plan would change, or all (reports drift).",
+            ),
+            click.option(
+                "--make-editable",
+                is_flag=True,
+                help="Make a RUNNING/PAUSED/STOPPED/COMPLETED campaign EDITED to append.",
+            ),
+            click.option(
+                "--run-after", is_flag=True, help="With --make-editable: run the campaign again afterwards."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def plan_request(offline: bool, refresh: str, make_editable: bool, run_after: bool) -> Any:
+    from wpsync.commands.plan import PlanRequest
+
+    if run_after and not make_editable:
+        raise click.UsageError("--run-after goes with --make-editable")
+    return PlanRequest(
+        offline=offline, refresh_all=refresh == "all", make_editable=make_editable, run_after=run_after
+    )

@@ -1,0 +1,162 @@
+"""Commands that read or change Woodpecker and the state: plan, apply, import, forget, force-unlock."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+
+from wpsync.cli.app import color, echo, main, warn
+from wpsync.cli.options import plan_options, plan_request, state_option, workspace_options
+
+
+@main.command()
+@workspace_options
+@plan_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: for a pull-request comment (also added to $GITHUB_STEP_SUMMARY when set).",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `wpsync apply FILE`."
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes to apply (0 when none)."
+)
+@click.option("--strict", is_flag=True, help="Treat warnings about campaign files as errors.")
+def plan(
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+    offline: bool,
+    refresh: str,
+    make_editable: bool,
+    run_after: bool,
+    output_format: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    strict: bool,
+) -> None:
+    """Show what apply would do, and refuse what the API forbids (exit 3)."""
+    from wpsync.commands.plan import plan_command
+    from wpsync.commands.workspace import api_key, workspace
+
+    sys.exit(
+        plan_command(
+            workspace(campaigns_dir, state_dir),
+            api_key(api_key_file),
+            plan_request(offline, refresh, make_editable, run_after),
+            output_format=output_format,
+            out=out,
+            detailed=detailed_exitcode,
+            color=color(),
+            echo=echo,
+            warn=warn,
+            strict=strict,
+        )
+    )
+
+
+@main.command()
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@workspace_options
+@plan_options
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
+def apply(
+    plan_file: Path | None,
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+    offline: bool,
+    refresh: str,
+    make_editable: bool,
+    run_after: bool,
+    auto_approve: bool,
+) -> None:
+    """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
+    from wpsync.commands.apply import apply_command
+    from wpsync.commands.workspace import api_key, workspace
+
+    if offline:
+        raise click.UsageError("apply always reads Woodpecker before changing it; --offline is for plan only")
+    sys.exit(
+        apply_command(
+            workspace(campaigns_dir, state_dir),
+            api_key(api_key_file),
+            plan_request(offline, refresh, make_editable, run_after),
+            plan_file=plan_file,
+            auto_approve=auto_approve,
+            interactive=sys.stdin.isatty(),
+            confirm=lambda: click.confirm("Apply these changes to Woodpecker?", default=False),
+            color=color(),
+            echo=echo,
+            progress_bar=_progress_bar if sys.stdout.isatty() else None,
+        )
+    )
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
+    with click.progressbar(length=total, label="Applying", show_pos=True, show_eta=True) as bar:
+        yield lambda: bar.update(1)
+
+
+@main.command(name="import")
+@click.argument("campaign_id", type=click.IntRange(min=1))
+@click.option("--key", "campaign_key", help="The campaign key (file name) to use; default: from its name.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite an existing campaign file whose key is not in the state."
+)
+@workspace_options
+def import_(
+    campaign_id: int,
+    campaign_key: str | None,
+    force: bool,
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+) -> None:
+    """Adopt an existing Woodpecker campaign: write campaigns/KEY.toml and its state record."""
+    from wpsync.commands.import_ import import_command
+    from wpsync.commands.workspace import api_key, workspace
+
+    sys.exit(
+        import_command(
+            workspace(campaigns_dir, state_dir),
+            api_key(api_key_file),
+            campaign_id,
+            campaign_key,
+            force=force,
+            echo=echo,
+        )
+    )
+
+
+@main.command()
+@click.argument("key")
+@workspace_options
+def forget(key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> None:
+    """Stop tracking KEY (Woodpecker and the file are left as they are)."""
+    from wpsync.commands.forget import forget_command
+    from wpsync.commands.workspace import workspace
+
+    sys.exit(forget_command(workspace(campaigns_dir, state_dir), key, echo=echo))
+
+
+@main.command(name="force-unlock")
+@click.argument("lock_id")
+@state_option
+def force_unlock(lock_id: str, state_dir: Path) -> None:
+    """Remove the state lock LOCK_ID left by a run that died on another machine."""
+    from wpsync.state.lock import describe
+    from wpsync.state.lock import force_unlock as unlock
+
+    holder = unlock(state_dir, lock_id)
+    click.echo(f"Removed {describe(holder)}.")
