@@ -16,3 +16,8 @@ MAX_FOLLOWUP_VALUE = 9999
 CONNECTION_NOTE_MAX = 300
 CONNECTION_NOTE_MAX_CLASSIC = 200
 DIRECT_MESSAGE_MAX = 6000
+
+# Statuses (api-notes.md, "Statuses"): steps are added and campaigns patched only in DRAFT or EDITED;
+# make_editable moves the others to EDITED, where the campaign sends nothing until it is run again.
+EDITABLE = frozenset({"DRAFT", "EDITED"})
+CAN_MAKE_EDITABLE = frozenset({"RUNNING", "PAUSED", "STOPPED", "COMPLETED"})

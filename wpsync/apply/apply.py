@@ -22,8 +22,9 @@ from wpsync.apply.settle import (
     settle_all,
 )
 from wpsync.errors import ChangesRefused, WpsyncError
+from wpsync.limits import EDITABLE
+from wpsync.plan.facts import RemoteCampaign
 from wpsync.plan.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
-from wpsync.plan.planner import EDITABLE, RemoteCampaign
 from wpsync.state.store import Applied, CampaignRecord, StateDir, utc_now
 from wpsync.woodpecker.client import WoodpeckerClient, maybe_committed
 from wpsync.woodpecker.refresh import read_remote

@@ -13,8 +13,9 @@ from wpsync.commands.gather import gather
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
 from wpsync.plan.desired import Desired
+from wpsync.plan.facts import Facts
 from wpsync.plan.plan import Note, Plan, to_json
-from wpsync.plan.planner import Facts, PlanOptions, make_plan
+from wpsync.plan.planner import PlanOptions, make_plan
 from wpsync.state.store import atomic_write_json
 
 SAVED_PLAN_KIND = "wpsync-plan"
@@ -42,7 +43,7 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
         from wpsync.woodpecker.refresh import refresh
 
         with client_for(key) as client:
-            facts = refresh(client, inputs, everything=request.refresh_all)
+            facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
     options = PlanOptions(
         make_editable=request.make_editable,
         run_after=request.run_after,

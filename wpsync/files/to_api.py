@@ -163,3 +163,9 @@ def content_hash(value: Any) -> str:
 
 def step_hash(step: AnyStep, schedules: dict[str, DeliveryTime]) -> str:
     return content_hash(canonical_step(step, schedules))
+
+
+def compact_json(value: Any) -> str:
+    # ASCII-only on purpose: one non-Latin-1 character (a "—" in the copy) would make CPython store the
+    # whole string at 2 or 4 bytes per character; a fleet's create bodies live in memory as these.
+    return json.dumps(value, separators=(",", ":"))

@@ -66,8 +66,7 @@ def canonical_head(campaign: Campaign) -> JSON:
 
 
 def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, recorded: bool) -> Desired:
-    from wpsync.files.to_api import canonical_step, content_hash, create_body
-    from wpsync.plan.plan import compact_json
+    from wpsync.files.to_api import canonical_step, compact_json, content_hash, create_body
 
     steps = tuple(canonical_step(step, campaign.schedules) for step in campaign.steps)
     head = canonical_head(campaign)

@@ -18,13 +18,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from wpsync.files.to_api import compact_json
+
 PLAN_FORMAT = 1
-
-
-def compact_json(value: Any) -> str:
-    # ASCII-only on purpose: one non-Latin-1 character (a "—" in the copy) would make CPython store the
-    # whole string at 2 or 4 bytes per character; a fleet's create bodies live in memory as these.
-    return json.dumps(value, separators=(",", ":"))
 
 
 JSON = dict[str, Any]
@@ -60,6 +56,16 @@ class CreateCampaign:
     def body(self) -> JSON:
         body: JSON = json.loads(self.body_json)
         return body
+
+    @property
+    def steps(self) -> list[JSON]:
+        """The body's steps in order, START left out (the body nests each under its parent's followup)."""
+        found: list[JSON] = []
+        node = self.body["steps"].get("followup")
+        while isinstance(node, dict):
+            found.append(node)
+            node = node.get("followup")
+        return found
 
 
 @dataclass(frozen=True)

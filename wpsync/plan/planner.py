@@ -7,12 +7,18 @@ No clients, paths or clocks come in, so every decision is tested without mocks. 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC, MAX_WINDOWS_PER_DAY_APPENDED
+from wpsync.limits import (
+    CAN_MAKE_EDITABLE,
+    CONNECTION_NOTE_MAX_CLASSIC,
+    EDITABLE,
+    MAX_WINDOWS_PER_DAY_APPENDED,
+)
 from wpsync.plan.desired import Desired, Unchanged, email_step
 from wpsync.plan.diff import StepProblem, compare_steps, field_changes
+from wpsync.plan.facts import Facts
 from wpsync.plan.plan import (
     Action,
     AppendStep,
@@ -29,28 +35,6 @@ from wpsync.plan.plan import (
 from wpsync.state.store import Applied, CampaignRecord
 
 JSON = dict[str, Any]
-EDITABLE = frozenset({"DRAFT", "EDITED"})
-CAN_MAKE_EDITABLE = frozenset({"RUNNING", "PAUSED", "STOPPED", "COMPLETED"})
-
-
-@dataclass(frozen=True)
-class RemoteCampaign:
-    """What Woodpecker reports about one campaign now."""
-
-    status: str
-    step_ids: tuple[str, ...]  # START first
-    step_hashes: tuple[str, ...]  # canonical hashes of the content steps
-    last_step_processed: int
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Refreshed facts. A key maps to None when its campaign no longer exists in Woodpecker."""
-
-    campaigns: Mapping[str, RemoteCampaign | None] = field(default_factory=dict)
-    mailboxes: Mapping[int, str | None] | None = None  # SMTP id → connection error (None: fine)
-    linkedin: Mapping[int, tuple[str, str]] | None = None  # id → (session_status, level)
-    untracked: Mapping[str, tuple[int, ...]] | None = None  # campaign name → ids no record owns
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from pathlib import PurePath
 from typing import Literal
 
 from wpsync.errors import Problem
-from wpsync.files.from_api import chain
 from wpsync.plan.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, Refusal, RunCampaign
 from wpsync.review import escape as md
 from wpsync.review.markdown_steps import refusal_block, step_block
@@ -148,7 +147,7 @@ def _summary(campaign: _Campaign) -> str:
         parts.append(f"⛔ {key} · {count} change{_s(count)} refused")
     elif creates:
         name = creates[0].body.get("name", "My campaign #0")
-        steps = len(chain(creates[0].body))
+        steps = len(creates[0].steps)
         parts.append(f"➕ <b>create</b> {key} · “{md.attr(str(name))}” · {steps} step{_s(steps)}")
     elif appends:
         numbers = [a.position for a in appends]
@@ -186,7 +185,7 @@ def _action(action: Action, *, full: bool) -> list[str]:
             settings = " · ".join(
                 md.code(f"{k} = {_toml(v)}") for k, v in (body.get("settings") or {}).items()
             )
-            steps = chain(body)
+            steps = action.steps
             lines = ["", f"Mailboxes: {mailboxes}\\", f"Settings: {settings}"]
             for number, step in enumerate(steps, start=1):
                 lines.extend(["", *step_block(number, step, last=number == len(steps), full=full)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wpsync.files.from_api import chain
 from wpsync.plan.plan import AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
 from wpsync.review import describe
 
@@ -39,7 +38,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                     f"      mailboxes: {mailboxes} · timezone: {settings.get('timezone')} · "
                     f"daily_enroll: {settings.get('daily_enroll')}"
                 )
-                for number, step in enumerate(chain(body), start=1):
+                for number, step in enumerate(action.steps, start=1):
                     lines.append(
                         _paint(f"      + step {number}", "+", color) + f"  {describe.one_line(step)}"
                     )

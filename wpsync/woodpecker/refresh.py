@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from wpsync.commands.gather import Inputs
-from wpsync.plan.desired import Desired
-from wpsync.plan.planner import Facts, RemoteCampaign
+from wpsync.plan.desired import Desired, Unchanged
+from wpsync.plan.facts import Facts, RemoteCampaign
+from wpsync.state.store import CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.remote import read_steps
 
@@ -47,21 +48,27 @@ def read_remote(client: WoodpeckerClient, campaign_id: int) -> RemoteCampaign | 
     )
 
 
-def refresh(client: WoodpeckerClient, inputs: Inputs, *, everything: bool) -> Facts:
-    changed = [f for f in inputs.files if isinstance(f, Desired)]
-    keys = {f.key for f in changed if f.key in inputs.records}
+def refresh(
+    client: WoodpeckerClient,
+    files: Sequence[Desired | Unchanged],
+    records: Mapping[str, CampaignRecord],
+    *,
+    everything: bool,
+) -> Facts:
+    changed = [f for f in files if isinstance(f, Desired)]
+    keys = {f.key for f in changed if f.key in records}
     if everything:
-        keys |= set(inputs.records)
-    campaigns = {key: read_remote(client, inputs.records[key].campaign_id) for key in sorted(keys)}
-    new = [f for f in changed if f.key not in inputs.records]
+        keys |= set(records)
+    campaigns = {key: read_remote(client, records[key].campaign_id) for key in sorted(keys)}
+    new = [f for f in changed if f.key not in records]
     mailboxes = _mailboxes(client) if any(f.head["email_account_ids"] for f in new) else None
     linkedin = _linkedin(client) if any(f.linkedin for f in new) else None
-    untracked = _untracked(client, inputs) if new else None
+    untracked = _untracked(client, records) if new else None
     return Facts(campaigns=campaigns, mailboxes=mailboxes, linkedin=linkedin, untracked=untracked)
 
 
-def _untracked(client: WoodpeckerClient, inputs: Inputs) -> dict[str, tuple[int, ...]]:
-    owned = {record.campaign_id for record in inputs.records.values()}
+def _untracked(client: WoodpeckerClient, records: Mapping[str, CampaignRecord]) -> dict[str, tuple[int, ...]]:
+    owned = {record.campaign_id for record in records.values()}
     found: dict[str, list[int]] = {}
     for campaign in client.list_campaigns():
         if isinstance(campaign.get("id"), int) and campaign["id"] not in owned:
