@@ -87,7 +87,7 @@ def test_third_party_clients_stay_in_their_layer(path: Path) -> None:
 def test_the_layer_check_sees_an_upward_import(tmp_path: Path) -> None:
     module = tmp_path / "planner.py"
     module.write_text("def f():\n    from wpsync.apply.apply import apply_plan\n", encoding="utf-8")
-    assert [(2, "wpsync.apply.apply")] == _imports(module)
+    assert _imports(module) == [(2, "wpsync.apply.apply")]
     assert RANK[_part("wpsync.apply.apply")] < RANK["plan"]
 
 

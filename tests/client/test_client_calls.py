@@ -60,28 +60,40 @@ def test_list_campaigns_with_and_without_a_status_filter(make_client: MakeClient
     assert script.requests[1].url.params["status"] == "RUNNING,DRAFT"
 
 
-def test_campaign_stats_and_processed_by_step(make_client: MakeClient) -> None:
-    stats = {
-        "steps": [{"step_id": "s-1", "type": "EMAIL", "processed": 3}, {"step_id": "s-2", "processed": 0}]
-    }
-    client, script, _ = make_client(reply(200, [{"id": 4, "name": "x", "stats": stats}]))
-    assert client.campaign_stats(4) == stats
-    assert client.processed_by_step(4) == {"s-1": 3, "s-2": 0}
+def test_campaign_item_reads_the_one_entry_with_its_stats(make_client: MakeClient) -> None:
+    item = {"id": 4, "name": "x", "stats": {"sent": 3, "emails": [{"emailSend": 3}]}}
+    client, script, _ = make_client(reply(200, [item]))
+    assert client.campaign_item(4) == item
     assert script.requests[0].url.params["id"] == "4"
 
 
 def test_unknown_campaign_in_the_stats_list_is_campaign_not_exist(make_client: MakeClient) -> None:
     client, _, _ = make_client(reply(200, []))
     with pytest.raises(WoodpeckerApiError) as caught:
-        client.campaign_stats(4)
+        client.campaign_item(4)
     assert caught.value.code == "CAMPAIGN_NOT_EXIST"
     assert str(caught.value).startswith("campaign 4 does not exist in Woodpecker")
 
 
-def test_stats_without_the_assumed_steps_shape_is_reported_not_guessed(make_client: MakeClient) -> None:
-    client, _, _ = make_client(reply(200, [{"id": 4, "stats": {"sent": 10}}]))
-    with pytest.raises(WoodpeckerApiError, match="no per-step 'processed' counts"):
-        client.processed_by_step(4)
+def test_an_empty_account_lists_no_campaigns_in_either_v1_form(make_client: MakeClient) -> None:
+    client, _, _ = make_client(reply(200, {"message": "There are no campaigns."}), reply(204, None))
+    assert client.list_campaigns() == []
+    assert client.list_campaigns() == []
+
+
+def test_a_v1_rate_limit_inside_a_200_is_retried_like_a_429(make_client: MakeClient) -> None:
+    busy = {"status": {"status": "ERROR", "code": "E_TOO_MANY_REQUESTS", "msg": "Too many requests"}}
+    client, script, _ = make_client(reply(200, busy), reply(200, [{"id": 1}]))
+    assert client.list_campaigns() == [{"id": 1}]
+    assert len(script.requests) == 2
+
+
+def test_a_v1_session_error_inside_a_200_reads_as_an_auth_failure(make_client: MakeClient) -> None:
+    client, _, _ = make_client(reply(200, {"status": {"status": "ERROR", "code": "E_SESSION", "msg": "no"}}))
+    with pytest.raises(WoodpeckerApiError) as caught:
+        client.list_campaigns()
+    assert caught.value.status == 401
+    assert caught.value.code == "E_SESSION"
 
 
 def test_mailboxes_and_linkedin_accounts(make_client: MakeClient) -> None:

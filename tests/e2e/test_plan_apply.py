@@ -59,6 +59,9 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
     assert data["summary"] == {
         "create": 3,
         "append": 0,
+        "update": 0,
+        "delete": 0,
+        "move": 0,
         "refused": 0,
         "text": "Plan: 3 campaigns to create, 0 steps to append, 0 changes refused.",
         "unchanged": 0,
@@ -71,6 +74,7 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
         "offline",
         "options",
         "actions",
+        "moves",
         "refused",
         "notes",
         "binding",

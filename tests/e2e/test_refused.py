@@ -37,16 +37,22 @@ def record(ws: Workspace, key: str) -> dict:  # type: ignore[type-arg]
     return data
 
 
-def test_edited_step_shows_the_field_diff(ws: Workspace) -> None:
-    applied(ws).edit("one-step-email", 'subject = "Example subject line"', 'subject = "A better subject"')
+def test_changed_delay_is_refused_with_the_field_diff(ws: Workspace) -> None:
+    applied(ws).append("one-step-email", FOLLOW_UP)
+    assert ws.run("apply", "--auto-approve").exit_code == 0
+    ws.emulator.clear_requests()
+    ws.edit(
+        "one-step-email",
+        'followup_after = { range = "DAY", value = 3 }',
+        'followup_after = { range = "DAY", value = 5 }',
+    )
     out = refused(
         ws,
-        "✗ one-step-email step 1: step_edited  (campaigns/one-step-email.toml)",
-        "step 1 exists in Woodpecker and the API cannot change an existing step",
-        'steps[0].versions[0].subject: "Example subject line" → "A better subject"',
-        "way out: revert step 1 in campaigns/one-step-email.toml; to send the new copy, append it as a new step",
+        "step 2: delay_changed",
+        "Woodpecker documents no call that changes a delay, so wpsync will not try one",
+        "steps[1].followup_after.value: 3 → 5",
     )
-    assert out.endswith("Plan: 0 campaigns to create, 0 steps to append, 1 change refused.\n")
+    assert "cannot" not in out.split("Refused")[1].split("way out")[0]
 
 
 def test_inserted_step(ws: Workspace) -> None:
@@ -68,7 +74,9 @@ def test_removed_step(ws: Workspace) -> None:
     path = applied(ws).file("four-step-multichannel")
     path.write_text(STEP_3.sub("", path.read_text()))
     refused(
-        ws, "step 3: step_removed", "recorded step 3 is missing from the file; the API cannot delete a step"
+        ws,
+        "step 3: step_removed",
+        "recorded step 3 is missing from the middle of the chain; wpsync deletes trailing steps only",
     )
 
 
@@ -83,7 +91,9 @@ def test_reordered_steps(ws: Workspace) -> None:
         .replace("\x00", three.group(0))
     )
     refused(
-        ws, "step 2: steps_reordered", "steps 2, 3 are in a different order; the API cannot reorder steps"
+        ws,
+        "step 2: steps_reordered",
+        "steps 2, 3 are in a different order; Woodpecker has no call that reorders steps",
     )
 
 
@@ -102,17 +112,7 @@ message = "Hello"
     )
     # An EMAIL step needs mailboxes, which is itself a (refused) edit of the campaign.
     path.write_text(path.read_text().replace("email_account_ids = []", "email_account_ids = [112233]"))
-    refused(ws, "step 2: step_type_changed", "step 2 changed type (LINKEDIN → EMAIL)", "campaign_edited")
-
-
-def test_settings_changed(ws: Workspace) -> None:
-    applied(ws).edit("one-step-email", "daily_enroll = 25", "daily_enroll = 40")
-    refused(
-        ws,
-        "✗ one-step-email campaign: campaign_edited",
-        "the API cannot edit an existing campaign",
-        "settings.daily_enroll: 25 → 40",
-    )
+    refused(ws, "step 2: step_type_changed", "step 2 changed type (LINKEDIN → EMAIL)")
 
 
 def test_linkedin_append(ws: Workspace) -> None:
@@ -120,7 +120,7 @@ def test_linkedin_append(ws: Workspace) -> None:
         "two-step-linkedin",
         '\n[[steps]]\ntype = "LINKEDIN"\naction_type = "DIRECT_MESSAGE"\nlinkedin_account_id = 200002\nversions = [{ message = "Thanks!" }]\n',
     )
-    refused(ws, "step 3: linkedin_append", "the API appends EMAIL steps only")
+    refused(ws, "step 3: linkedin_append", "Woodpecker's add-step call takes EMAIL steps only")
 
 
 def test_appended_step_with_three_windows_a_day(ws: Workspace) -> None:
@@ -145,7 +145,7 @@ def test_append_after_a_step_that_processed_prospects(ws: Workspace) -> None:
     refused(
         ws,
         "step 2: parent_processed",
-        "has already processed 12 prospects; the API cannot link a new step after it",
+        "has already processed 12 prospects; Woodpecker links a new step only after a step that processed nobody",
     )
 
 
@@ -157,27 +157,28 @@ def test_append_to_a_campaign_that_is_not_editable(ws: Workspace, status: str) -
     ws.append("one-step-email", FOLLOW_UP)
     refused(
         ws,
-        f"campaign {rec['campaign_id']} is {status}; steps can be added only in DRAFT or EDITED",
+        f"campaign {rec['campaign_id']} is {status}; Woodpecker changes a campaign only in DRAFT or EDITED",
         "--make-editable",
     )
 
 
-def test_make_editable_then_append_then_run(ws: Workspace) -> None:
+def test_make_editable_then_append_then_restore(ws: Workspace) -> None:
     applied(ws)
     rec = record(ws, "one-step-email")
-    ws.emulator.set_status(rec["campaign_id"], "PAUSED")
+    ws.emulator.set_status(rec["campaign_id"], "RUNNING")
     ws.append("one-step-email", FOLLOW_UP)
-    plan = ws.run("plan", "--make-editable", "--run-after", "--detailed-exitcode")
-    assert plan.exit_code == 2
+    plan = ws.run("plan", "--make-editable", "--detailed-exitcode")
+    assert plan.exit_code == 2, plan.output
     assert f"~ make campaign {rec['campaign_id']} editable" in plan.stdout
-    assert "making it EDITED pauses sending until it is run again (--run-after will run it)" in plan.stdout
-    assert f"▶ run campaign {rec['campaign_id']}" in plan.stdout
-    result = ws.run("apply", "--auto-approve", "--make-editable", "--run-after")
+    assert "pauses sending for the duration, then set back to RUNNING" in plan.stdout
+    assert f"▶ set campaign {rec['campaign_id']} back to RUNNING" in plan.stdout
+    result = ws.run("apply", "--auto-approve", "--make-editable")
     assert result.exit_code == 0, result.output
     paths = [p["path"].rsplit("/", 1)[-1] for p in ws.posts()]
     assert paths == ["make_editable", "steps", "run"]
     assert ws.campaign(rec["campaign_id"])["status"] == "RUNNING"
     assert record(ws, "one-step-email")["status"] == "RUNNING"
+    assert "restore_status" not in record(ws, "one-step-email")
 
 
 def test_steps_changed_in_woodpeckers_app(ws: Workspace) -> None:
@@ -215,9 +216,11 @@ def test_campaign_deleted_in_woodpecker(ws: Workspace) -> None:
     refused(ws, "remote_missing", "no longer exists in Woodpecker", "`wpsync forget one-step-email`")
 
 
-def test_disconnected_mailbox_refuses_the_create(ws: Workspace) -> None:
+def test_a_mailbox_with_a_connection_problem_is_noted_and_the_create_decides(ws: Workspace) -> None:
     ws.emulator.seed_mailbox(112233, connected=False)
-    refused(ws, "one-step-email campaign: account_invalid", "mailbox 112233 has a connection problem")
+    plan = ws.run("plan")
+    assert "one-step-email: mailbox 112233 reports" in plan.stdout, plan.output
+    assert "Woodpecker decides at create" in plan.stdout
 
 
 def test_unknown_linkedin_account_refuses_the_create(ws: Workspace) -> None:
@@ -230,8 +233,9 @@ def test_all_refusals_are_reported_in_one_run(ws: Workspace) -> None:
     ws.edit("one-step-email", 'subject = "Example subject line"', 'subject = "New"')
     path = ws.file("four-step-multichannel")
     path.write_text(STEP_3.sub("", path.read_text()))
-    out = refused(ws, "campaign_edited", "step_edited", "step_removed")
-    assert out.endswith("Plan: 0 campaigns to create, 0 steps to append, 3 changes refused.\n")
+    ws.edit("two-step-linkedin", 'action_type = "CONNECTION_REQUEST"', 'action_type = "DIRECT_MESSAGE"')
+    out = refused(ws, "step_removed", "linkedin_edit")
+    assert out.endswith("2 changes refused.\n")
 
 
 def test_a_long_connection_note_on_a_classic_account(ws: Workspace) -> None:

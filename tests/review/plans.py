@@ -10,7 +10,7 @@ from wpsync.commands.plan import PlanRequest, build_plan
 from wpsync.commands.workspace import workspace
 from wpsync.errors import Problem
 from wpsync.files.loading import load_campaign
-from wpsync.files.to_api import add_step_body, create_body
+from wpsync.files.to_api import add_step_body, compact_json, create_body
 from wpsync.plan.plan import (
     AppendStep,
     Binding,
@@ -20,8 +20,7 @@ from wpsync.plan.plan import (
     Note,
     Plan,
     Refusal,
-    RunCampaign,
-    compact_json,
+    RestoreStatus,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,11 +85,16 @@ def refused_plan() -> Plan:
     actions = (
         MakeEditable("one-step-email", "campaigns/one-step-email.toml", 4242, "RUNNING"),
         AppendStep("one-step-email", "campaigns/one-step-email.toml", 4242, 2, 1, step, "h2"),
-        RunCampaign("one-step-email", "campaigns/one-step-email.toml", 4242),
+        RestoreStatus("one-step-email", "campaigns/one-step-email.toml", 4242, "RUNNING"),
     )
     notes = (Note("old-campaign", "unmanaged", "old-campaign: no campaign file any more; campaign 17 stays"),)
     return Plan(
-        actions, refusals, notes, BINDING, unchanged=2, options={"make_editable": True, "run_after": True}
+        actions,
+        refusals,
+        notes,
+        BINDING,
+        unchanged=2,
+        options={"make_editable": True, "leave_editable": False},
     )
 
 

@@ -1,148 +1,190 @@
 """Settle a mutating call whose outcome is unknown: look in Woodpecker before anything is resent.
 
-Before each mutating call apply writes an *intent* (``state/KEY.intent.json``) saying what it is about
-to do; after the outcome is recorded it removes it. An intent found later means the run died or lost
-the answer in between, and the change may or may not exist in Woodpecker. Settling answers that:
+Apply writes an intent (``wpsync.state.journal``) before each mutating call and removes it once the
+outcome is recorded. An intent found later means a run died or lost the answer in between, and the
+change may or may not exist in Woodpecker. ``settle`` answers that and *returns* what it found; the
+caller records it (``wpsync.apply.apply.settle_interrupted``). Nothing here writes state.
 
-- create_campaign: a campaign is adopted only if its name, mailboxes and every step's canonical hash
-  match what was sent, and no other record owns it — never on the name alone. Two matches are a
-  question for a human (``wpsync import``), not a guess.
-- append_step: adopted if the step right after the recorded parent has the hash that was sent.
-- make_editable / run_campaign: done if the campaign has the target status.
-
-What settles is recorded exactly as a successful call would have been; what did not happen is
-dropped, and planned again.
+- create: a campaign is adopted only if it matches everything sent — name, mailboxes, every setting
+  in the body and every step's canonical hash — and no record owns it. A campaign of that name that
+  matches only in part is reported and the run stops: a human decides (``wpsync import``).
+- append: the step right after the recorded parent has the hash that was sent.
+- status: the campaign has the target status.
+- edit: the campaign (or step) holds the new content; a deleted step is gone.
+- delete campaign: the campaign is gone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, assert_never
 
 from wpsync.errors import StateError
-from wpsync.files.to_api import content_hash
-from wpsync.state.store import StateDir
+from wpsync.state.journal import (
+    AppendIntent,
+    CreateIntent,
+    DeleteCampaignIntent,
+    EditIntent,
+    Intent,
+    StatusIntent,
+)
+from wpsync.state.records import CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerClient
 from wpsync.woodpecker.refresh import get_or_none
-from wpsync.woodpecker.remote import RemoteSteps, read_steps
+from wpsync.woodpecker.remote import read_steps
 
 JSON = dict[str, Any]
 
 
-def create_fingerprint(body: JSON, step_hashes: tuple[str, ...] | list[str]) -> str:
-    """What identifies a created campaign: its name, its mailboxes and its steps' content."""
-    return content_hash(
-        {
-            "name": body.get("name", "My campaign #0"),
-            "mailboxes": sorted(body.get("email_account_ids") or []),
-            "steps": list(step_hashes),
-        }
-    )
+@dataclass(frozen=True)
+class Happened:
+    payload: JSON | None  # the campaign as Woodpecker holds it now (None: it is gone)
 
 
-def payload_fingerprint(payload: JSON) -> str:
-    return create_fingerprint(payload, read_steps(payload).hashes)
+@dataclass(frozen=True)
+class DidNotHappen:
+    pass
 
 
-def find_created(client: WoodpeckerClient, intent: JSON, owned: set[int]) -> JSON | None:
-    """The campaign this create intent made, if Woodpecker has it."""
-    name = intent["name"]
+Outcome = Happened | DidNotHappen
+
+
+def recorded_locally(intent: Intent, record: CampaignRecord | None) -> bool:
+    """Whether the state already holds this intent's outcome (an apply removes intents only at its
+    end, after one sync, so a crash leaves intents of calls it did record)."""
+    match intent:
+        case CreateIntent():
+            return record is not None
+        case AppendIntent():
+            if record is None:
+                return False
+            ids = [step.id for step in record.steps]
+            if intent.parent_id not in ids:
+                return False
+            after = ids.index(intent.parent_id) + 1
+            return after < len(ids) and record.steps[after].hash == intent.step_hash
+        case StatusIntent():
+            return record is not None and record.status == intent.target_status
+        case EditIntent():
+            return record is not None and _edit_done(intent, record.head_hash, record.steps)
+        case DeleteCampaignIntent():
+            return record is None
+        case _:
+            assert_never(intent)
+
+
+def settle(intent: Intent, client: WoodpeckerClient, owned: set[int]) -> Outcome:
+    """Look in Woodpecker for the outcome of ``intent``."""
+    match intent:
+        case CreateIntent():
+            found = find_created(client, intent, owned)
+            return Happened(found) if found is not None else DidNotHappen()
+        case AppendIntent():
+            payload = find_appended(client, intent)
+            return Happened(payload) if payload is not None else DidNotHappen()
+        case StatusIntent():
+            payload = get_or_none(client, intent.campaign_id)
+            if payload is not None and payload.get("status") == intent.target_status:
+                return Happened(payload)
+            return DidNotHappen()
+        case EditIntent():
+            payload = get_or_none(client, intent.campaign_id)
+            if payload is None:
+                return DidNotHappen()
+            steps = read_steps(payload)
+            if _edit_done(intent, None, steps.records):
+                return Happened(payload)
+            return DidNotHappen()
+        case DeleteCampaignIntent():
+            gone = get_or_none(client, intent.campaign_id) is None
+            return Happened(None) if gone else DidNotHappen()
+        case _:
+            assert_never(intent)
+
+
+def _edit_done(intent: EditIntent, head_hash: str | None, steps: Any) -> bool:
+    ids = [step.id for step in steps]
+    if intent.what == "delete_step":
+        return intent.step_id not in ids
+    if intent.what == "campaign":
+        return head_hash == intent.target_hash if head_hash is not None else False
+    if intent.step_id not in ids:
+        return False
+    return bool(steps[ids.index(intent.step_id)].hash == intent.target_hash)
+
+
+def mismatches(sent: JSON, step_hashes: tuple[str, ...], payload: JSON) -> list[str]:
+    """What differs between a create body as sent and a campaign Woodpecker holds ([] = the same)."""
+    found: list[str] = []
+    if payload.get("name") != sent.get("name", "My campaign #0"):
+        found.append("name")
+    if sorted(payload.get("email_account_ids") or []) != sorted(sent.get("email_account_ids") or []):
+        found.append("email_account_ids")
+    settings: JSON = payload["settings"] if isinstance(payload.get("settings"), dict) else {}
+    for name, value in (sent.get("settings") or {}).items():
+        if _normal(settings.get(name)) != _normal(value):
+            found.append(f"settings.{name}")
+    try:
+        hashes = read_steps(payload).hashes
+    except Exception:  # a payload wpsync cannot read is no match
+        return [*found, "steps"]
+    if hashes != step_hashes:
+        found.append("steps")
+    return found
+
+
+def _normal(value: Any) -> Any:
+    return sorted(map(str, value)) if isinstance(value, list) else value
+
+
+def find_created(client: WoodpeckerClient, intent: CreateIntent, owned: set[int]) -> JSON | None:
+    """The campaign this create made, if Woodpecker has one matching everything sent."""
     candidates = sorted(
-        (c["id"] for c in client.list_campaigns() if c.get("name") == name and c.get("id") not in owned),
+        (
+            int(c["id"])
+            for c in client.list_campaigns()
+            if c.get("name") == intent.name and isinstance(c.get("id"), int) and c["id"] not in owned
+        ),
         reverse=True,  # newest first: ids grow
     )
-    matches = []
+    matches: list[JSON] = []
+    partial: list[str] = []
     for campaign_id in candidates:
-        payload = client.get_campaign(int(campaign_id))
-        if payload_fingerprint(payload) == intent["fingerprint"]:
+        payload = get_or_none(client, campaign_id)
+        if payload is None:
+            continue
+        differ = mismatches(intent.sent, intent.step_hashes, payload)
+        if not differ:
             matches.append(payload)
+        else:
+            partial.append(f"{campaign_id} (differs in {', '.join(differ)})")
     if len(matches) > 1:
         ids = ", ".join(str(m["id"]) for m in matches)
         raise StateError(
-            f"{intent['key']}: an interrupted create matches {len(matches)} campaigns in Woodpecker ({ids}); "
-            f"keep one, then `wpsync import ID --key {intent['key']}` and remove the intent file"
+            f"{intent.key}: an interrupted create matches {len(matches)} campaigns in Woodpecker ({ids}); "
+            f"keep one, then `wpsync import ID --key {intent.key}` and remove the intent file"
+        )
+    if not matches and partial:
+        raise StateError(
+            f"{intent.key}: an interrupted create may have made a campaign, and Woodpecker has "
+            f"{len(partial)} untracked one(s) named {intent.name!r} that do not match what was sent: "
+            f"{'; '.join(partial)}. wpsync adopts only an exact match and will not guess: if one is "
+            f"this campaign, `wpsync import ID --key {intent.key} --force`; otherwise delete "
+            f"state/{intent.key}.intent.json and apply again to create it"
         )
     return matches[0] if matches else None
 
 
-def find_appended(
-    client: WoodpeckerClient, campaign_id: int, intent: JSON
-) -> tuple[JSON, RemoteSteps] | None:
+def find_appended(client: WoodpeckerClient, intent: AppendIntent) -> JSON | None:
     """The campaign payload if the step this intent appended is there after its parent."""
-    payload = get_or_none(client, campaign_id)
+    payload = get_or_none(client, intent.campaign_id)
     if payload is None:
         return None
-    steps = read_steps(payload)
-    ids = [s.id for s in steps.records]
-    if intent["parent_id"] not in ids:
+    records = read_steps(payload).records
+    ids = [s.id for s in records]
+    if intent.parent_id not in ids:
         return None
-    after = ids.index(intent["parent_id"]) + 1
-    if after < len(ids) and steps.records[after].hash == intent["step_hash"]:
-        return payload, steps
+    after = ids.index(intent.parent_id) + 1
+    if after < len(ids) and records[after].hash == intent.step_hash:
+        return payload
     return None
-
-
-def has_status(client: WoodpeckerClient, campaign_id: int, status: str) -> bool:
-    payload = get_or_none(client, campaign_id)
-    return payload is not None and payload.get("status") == status
-
-
-def owned_ids(state: StateDir) -> set[int]:
-    return {record.campaign_id for record in state.read_all().values()}
-
-
-def settle_all(
-    state: StateDir,
-    client: WoodpeckerClient,
-    adopt: Callable[[str, JSON, JSON], None],
-    notice: Callable[[str], None],
-) -> int:
-    """Settle every intent left by an earlier run; ``adopt(key, intent, payload)`` records a found one.
-    Returns how many intents there were."""
-    intents = state.intents()
-    local = 0
-    for key, intent in intents.items():
-        action = intent["action"]
-        if recorded_locally(state, key, intent):
-            local += 1  # its outcome reached the state before the run stopped: nothing to ask
-            state.clear_intent(key)
-            continue
-        if action == "create_campaign":
-            found = find_created(client, intent, owned_ids(state))
-        elif action == "append_step":
-            hit = find_appended(client, int(intent["campaign_id"]), intent)
-            found = hit[0] if hit else None
-        else:
-            target = str(intent["target_status"])
-            found = (
-                get_or_none(client, int(intent["campaign_id"]))
-                if has_status(client, int(intent["campaign_id"]), target)
-                else None
-            )
-        if found is not None:
-            adopt(key, intent, found)
-            notice(
-                f"settled an interrupted {action} of {key}: it did happen in Woodpecker, and is now recorded"
-            )
-        else:
-            notice(f"settled an interrupted {action} of {key}: it did not happen; it is planned again")
-        state.clear_intent(key)
-    if local:
-        notice(f"settled an interrupted apply: {local} call(s) whose outcome the state already holds")
-    return len(intents)
-
-
-def recorded_locally(state: StateDir, key: str, intent: JSON) -> bool:
-    """Whether the state already holds this intent's outcome (an apply stops syncing intents away
-    only at its end, so a crash leaves intents of calls it did record)."""
-    record = state.read(key)
-    action = intent["action"]
-    if action == "create_campaign" or record is None:
-        return record is not None
-    if action == "append_step":
-        ids = [step.id for step in record.steps]
-        if intent["parent_id"] not in ids:
-            return False
-        after = ids.index(intent["parent_id"]) + 1
-        return after < len(ids) and record.steps[after].hash == intent["step_hash"]
-    return bool(record.status == intent["target_status"])

@@ -65,7 +65,12 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="Make a RUNNING/PAUSED/STOPPED/COMPLETED campaign EDITED to append.",
             ),
             click.option(
-                "--run-after", is_flag=True, help="With --make-editable: run the campaign again afterwards."
+                "--leave-editable",
+                is_flag=True,
+                help="With --make-editable: leave the campaign EDITED (sending nothing), do not restore its status.",
+            ),
+            click.option(
+                "--run-after", is_flag=True, hidden=True, help="Accepted for old scripts: now the default."
             ),
         ]
     ):
@@ -73,11 +78,18 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def plan_request(offline: bool, refresh: str, make_editable: bool, run_after: bool) -> Any:
+def plan_request(
+    offline: bool, refresh: str, make_editable: bool, leave_editable: bool, run_after: bool
+) -> Any:
     from wpsync.commands.plan import PlanRequest
 
-    if run_after and not make_editable:
-        raise click.UsageError("--run-after goes with --make-editable")
+    if (run_after or leave_editable) and not make_editable:
+        raise click.UsageError("--leave-editable goes with --make-editable")
+    if run_after and leave_editable:
+        raise click.UsageError("--run-after (now the default) and --leave-editable contradict each other")
     return PlanRequest(
-        offline=offline, refresh_all=refresh == "all", make_editable=make_editable, run_after=run_after
+        offline=offline,
+        refresh_all=refresh == "all",
+        make_editable=make_editable,
+        leave_editable=leave_editable,
     )

@@ -38,6 +38,7 @@ def plan(
     offline: bool,
     refresh: str,
     make_editable: bool,
+    leave_editable: bool,
     run_after: bool,
     output_format: str,
     out: Path | None,
@@ -52,7 +53,7 @@ def plan(
         plan_command(
             workspace(campaigns_dir, state_dir),
             api_key(api_key_file),
-            plan_request(offline, refresh, make_editable, run_after),
+            plan_request(offline, refresh, make_editable, leave_editable, run_after),
             output_format=output_format,
             out=out,
             detailed=detailed_exitcode,
@@ -77,6 +78,7 @@ def apply(
     offline: bool,
     refresh: str,
     make_editable: bool,
+    leave_editable: bool,
     run_after: bool,
     auto_approve: bool,
 ) -> None:
@@ -90,7 +92,7 @@ def apply(
         apply_command(
             workspace(campaigns_dir, state_dir),
             api_key(api_key_file),
-            plan_request(offline, refresh, make_editable, run_after),
+            plan_request(offline, refresh, make_editable, leave_editable, run_after),
             plan_file=plan_file,
             auto_approve=auto_approve,
             interactive=sys.stdin.isatty(),

@@ -12,7 +12,8 @@ from wpsync.commands.plan import SAVED_PLAN_KIND, PlanRequest, build_plan, rende
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, StalePlan
 from wpsync.files.sources import campaign_paths, read_source
-from wpsync.plan.plan import Plan, from_json
+from wpsync.plan.codec import from_json
+from wpsync.plan.plan import Plan
 from wpsync.state.lock import state_lock
 
 PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long

@@ -13,7 +13,8 @@ from wpsync import __version__
 from wpsync.errors import InputError, Problem
 from wpsync.files.sources import campaign_paths, read_source
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.state.store import Applied, CampaignRecord, StateDir
+from wpsync.state.records import Applied, CampaignRecord
+from wpsync.state.store import StateDir
 
 
 @dataclass(frozen=True)

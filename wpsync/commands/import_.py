@@ -20,7 +20,7 @@ from wpsync.files.sources import KEY_PATTERN, KEY_RULE, Source
 from wpsync.files.to_api import content_hash
 from wpsync.plan.desired import canonical_head
 from wpsync.state.lock import state_lock
-from wpsync.state.store import Applied, CampaignRecord, utc_now
+from wpsync.state.records import Applied, CampaignRecord, utc_now
 from wpsync.woodpecker.refresh import read_remote
 from wpsync.woodpecker.remote import read_steps
 
@@ -76,7 +76,7 @@ def import_command(
             steps=steps.records,
             source_digest=loaded.source.digest,
             tool_version=__version__,
-            last_step_processed=remote.last_step_processed if remote else 0,
+            last_step_processed=(remote.last_step_processed or 0) if remote else 0,
             refreshed_at=utc_now(),
         )
         ws.campaigns.mkdir(parents=True, exist_ok=True)

@@ -12,11 +12,12 @@ from wpsync import __version__
 from wpsync.commands.gather import gather
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
+from wpsync.plan.codec import to_json
 from wpsync.plan.desired import Desired
 from wpsync.plan.facts import Facts
-from wpsync.plan.plan import Note, Plan, to_json
+from wpsync.plan.plan import Note, Plan
 from wpsync.plan.planner import PlanOptions, make_plan
-from wpsync.state.store import atomic_write_json
+from wpsync.state.atomic import atomic_write_json
 
 SAVED_PLAN_KIND = "wpsync-plan"
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
@@ -28,7 +29,7 @@ class PlanRequest:
     offline: bool = False
     refresh_all: bool = False
     make_editable: bool = False
-    run_after: bool = False
+    leave_editable: bool = False
 
 
 def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Plan, list[Problem]]:
@@ -46,7 +47,7 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
             facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
     options = PlanOptions(
         make_editable=request.make_editable,
-        run_after=request.run_after,
+        leave_editable=request.leave_editable,
         offline=offline,
         report_drift=request.refresh_all and not offline,
     )
@@ -65,7 +66,7 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
             Note(
                 key,
                 "partial",
-                f"{key}: an earlier apply was interrupted during {intent['action']}; the next apply first checks "
+                f"{key}: an earlier apply was interrupted during {intent.action}; the next apply first checks "
                 "Woodpecker for it and records what happened (this plan assumes it did not happen)",
             )
             for key, intent in interrupted.items()

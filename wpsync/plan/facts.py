@@ -2,6 +2,10 @@
 
 These are the planner's *input* types. The reading side (``wpsync.woodpecker.refresh``) builds them
 and never imports the planner; the planner decides from them and never reads anything itself.
+
+Counts of processed prospects are three-valued: ``0`` proven nobody, ``> 0`` proven somebody, ``None``
+unknown (Woodpecker's stats do not say). The planner refuses on ``> 0``, says so on ``None`` and lets
+the API's own answer decide.
 """
 
 from __future__ import annotations
@@ -17,7 +21,17 @@ class RemoteCampaign:
     status: str
     step_ids: tuple[str, ...]  # START first
     step_hashes: tuple[str, ...]  # canonical hashes of the content steps
-    last_step_processed: int
+    last_step_processed: int | None  # None: unknown
+    processed: tuple[int | None, ...] = ()  # per content step, in order; () when not read
+    prospects: int | None = None  # in the campaign, when the stats say
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A campaign the API would not read (e.g. 409 API_UNSUPPORTED_CAMPAIGN_FEATURES)."""
+
+    code: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,8 @@ class Facts:
     """Refreshed facts. A key maps to None when its campaign no longer exists in Woodpecker."""
 
     campaigns: Mapping[str, RemoteCampaign | None] = field(default_factory=dict)
-    mailboxes: Mapping[int, str | None] | None = None  # SMTP id → connection error (None: fine)
+    unreadable: Mapping[str, Unreadable] = field(default_factory=dict)
+    mailboxes: Mapping[int, str | None] | None = None  # SMTP id → connection problem (None: fine)
     linkedin: Mapping[int, tuple[str, str]] | None = None  # id → (session_status, level)
     untracked: Mapping[str, tuple[int, ...]] | None = None  # campaign name → ids no record owns
+    account: str | None = None  # the key's account, when it was read (GET /v1/me)

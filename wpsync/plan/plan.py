@@ -1,110 +1,87 @@
 """The plan: a frozen, serialisable value saying what apply will do and what it refuses to do.
 
-Actions run in list order, one API call each:
-
-    CreateCampaign   POST /v2/campaigns                   all of a new campaign's steps at once
-    MakeEditable     POST /v2/campaigns/{id}/make_editable only with --make-editable
-    AppendStep       POST /v2/campaigns/{id}/steps        one new trailing EMAIL step
-    RunCampaign      POST /v2/campaigns/{id}/run          only with --run-after
-
-Refusals are changes the API forbids, with a reason code, the way out and (for edits) the fields that
-changed; notes are things a reviewer should know that change nothing (drift, unmanaged campaigns).
-The JSON form (``to_json``) is a documented, stable schema: see docs/plan-format.md.
+Actions (``wpsync.plan.actions``) run in list order, one API call each. Refusals are changes wpsync
+will not make, with a reason code, the way out and (for edits) the fields that changed; notes are
+things a reviewer should know that change nothing (drift, unmanaged campaigns, unknown facts). The plan
+judges its own safety (``raise_if_refused``) and its own staleness (``stale_reasons``); renderers live
+in ``wpsync.review`` and the JSON form in ``wpsync.plan.codec``.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from wpsync.files.to_api import compact_json
+from wpsync.errors import ChangesRefused
+from wpsync.plan.actions import (
+    Action,
+    AppendStep,
+    CreateCampaign,
+    DeleteCampaign,
+    DeleteStep,
+    FieldChange,
+    MakeEditable,
+    RestoreStatus,
+    UpdateCampaign,
+    UpdateVersion,
+    UpdateWindows,
+)
 
-PLAN_FORMAT = 1
-
+__all__ = [
+    "Action",
+    "AppendStep",
+    "Binding",
+    "CreateCampaign",
+    "DeleteCampaign",
+    "DeleteStep",
+    "FieldChange",
+    "MakeEditable",
+    "Note",
+    "Plan",
+    "Refusal",
+    "RefusalCode",
+    "RestoreStatus",
+    "UpdateCampaign",
+    "UpdateVersion",
+    "UpdateWindows",
+    "stale_reasons",
+]
 
 JSON = dict[str, Any]
 
 RefusalCode = Literal[
     "step_inserted",
-    "step_edited",
     "step_removed",
     "steps_reordered",
     "step_type_changed",
-    "campaign_edited",
+    "versions_changed",
+    "delay_changed",
     "linkedin_append",
+    "linkedin_edit",
+    "first_email_removed",
     "too_many_windows",
     "parent_processed",
+    "step_processed",
     "status_not_editable",
     "remote_drift",
     "remote_missing",
     "account_invalid",
+    "account_mismatch",
+    "campaign_running",
 ]
-
-
-@dataclass(frozen=True)
-class CreateCampaign:
-    key: str
-    file: str
-    body_json: str  # the exact POST /v2/campaigns body, as compact JSON: a fleet's bodies stay small
-    head: JSON  # canonical name, mailboxes and settings, recorded once created
-    head_hash: str
-    step_hashes: tuple[str, ...]
-    kind: Literal["create_campaign"] = "create_campaign"
-
-    @property
-    def body(self) -> JSON:
-        body: JSON = json.loads(self.body_json)
-        return body
-
-    @property
-    def steps(self) -> list[JSON]:
-        """The body's steps in order, START left out (the body nests each under its parent's followup)."""
-        found: list[JSON] = []
-        node = self.body["steps"].get("followup")
-        while isinstance(node, dict):
-            found.append(node)
-            node = node.get("followup")
-        return found
-
-
-@dataclass(frozen=True)
-class MakeEditable:
-    key: str
-    file: str
-    campaign_id: int
-    from_status: str
-    kind: Literal["make_editable"] = "make_editable"
-
-
-@dataclass(frozen=True)
-class AppendStep:
-    key: str
-    file: str
-    campaign_id: int
-    position: int  # 1-based step number once appended
-    parent_position: int  # the step it is parented on (0 = START)
-    step: JSON  # the add-step body's "step" object; parent_id is filled in at apply time
-    step_hash: str
-    kind: Literal["append_step"] = "append_step"
-
-
-@dataclass(frozen=True)
-class RunCampaign:
-    key: str
-    file: str
-    campaign_id: int
-    kind: Literal["run_campaign"] = "run_campaign"
-
-
-Action = CreateCampaign | MakeEditable | AppendStep | RunCampaign
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    path: str
-    old: Any
-    new: Any
+NoteCode = Literal[
+    "unmanaged",
+    "drift",
+    "offline",
+    "warning",
+    "editable_pause",
+    "partial",
+    "unknown",
+    "unreadable",
+    "moved",
+    "restore",
+    "targeted",
+]
 
 
 @dataclass(frozen=True)
@@ -121,8 +98,17 @@ class Refusal:
 @dataclass(frozen=True)
 class Note:
     key: str
-    code: Literal["unmanaged", "drift", "offline", "warning", "editable_pause", "partial"]
+    code: NoteCode
     message: str
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A campaign file renamed: the record follows the file, no call is made."""
+
+    old_key: str
+    new_key: str
+    campaign_id: int
 
 
 @dataclass(frozen=True)
@@ -135,6 +121,29 @@ class Binding:
     tool_version: str
 
 
+def stale_reasons(then: Binding, now: Binding) -> list[str]:
+    """Everything that differs between what a plan was made from (``then``) and what is here ``now``."""
+    moved: list[str] = []
+    if then.tool_version != now.tool_version:
+        moved.append(f"the plan was made by wpsync {then.tool_version}, this is {now.tool_version}")
+    if then.lineage is not None and now.lineage != then.lineage:
+        moved.append(f"the state's lineage is {now.lineage}, the plan's {then.lineage}: another state")
+    for key in sorted(set(then.serials) | {k for k, serial in now.serials.items() if serial}):
+        before, after = then.serials.get(key), now.serials.get(key, 0)
+        if before is None:
+            moved.append(f"{key}: recorded in the state after the plan was made")
+        elif before != after:
+            moved.append(f"{key}: the state moved (serial {before} → {after})")
+    for key in sorted(set(then.digests) | set(now.digests)):
+        if key not in now.digests:
+            moved.append(f"{key}: its campaign file was removed")
+        elif key not in then.digests:
+            moved.append(f"{key}: a new campaign file appeared")
+        elif now.digests[key] != then.digests[key]:
+            moved.append(f"{key}: its campaign file changed")
+    return moved
+
+
 @dataclass(frozen=True)
 class Plan:
     actions: tuple[Action, ...]
@@ -144,91 +153,53 @@ class Plan:
     offline: bool = False
     unchanged: int = 0  # campaigns with nothing to do
     options: dict[str, bool] = field(default_factory=dict)
+    moves: tuple[Moved, ...] = ()
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.actions)
+        return bool(self.actions or self.moves)
+
+    def raise_if_refused(self) -> None:
+        """The one judge of a plan's safety: a plan holding any refusal is applied not at all."""
+        if self.refusals:
+            count = len(self.refusals)
+            raise ChangesRefused(
+                f"the plan refuses {count} change{'' if count == 1 else 's'} "
+                "(see above); resolve them and plan again — nothing was applied"
+            )
 
     def counts(self) -> dict[str, int]:
-        creates = sum(isinstance(a, CreateCampaign) for a in self.actions)
-        appends = sum(isinstance(a, AppendStep) for a in self.actions)
-        return {"create": creates, "append": appends, "refused": len(self.refusals)}
+        kinds = [a.kind for a in self.actions]
+        edits = sum(isinstance(a, UpdateCampaign | UpdateWindows | UpdateVersion) for a in self.actions)
+        return {
+            "create": kinds.count("create_campaign"),
+            "append": kinds.count("append_step"),
+            "update": edits,
+            "delete": kinds.count("delete_step") + kinds.count("delete_campaign"),
+            "move": len(self.moves),
+            "refused": len(self.refusals),
+        }
 
     def summary(self) -> str:
         c = self.counts()
-        if not self.actions and not self.refusals:
+        if not self.actions and not self.refusals and not self.moves:
+            drift = sum(n.code == "drift" for n in self.notes)
+            if drift:
+                return f"No changes to apply; {drift} drift note{'' if drift == 1 else 's'} below."
             return "No changes. Woodpecker matches the campaign files."
         parts = [
             _count(c["create"], "campaign", "to create"),
             _count(c["append"], "step", "to append"),
-            _count(c["refused"], "change", "refused"),
         ]
+        if c["update"]:
+            parts.append(_count(c["update"], "in-place update", "", plural="s"))
+        if c["delete"]:
+            parts.append(_count(c["delete"], "deletion", ""))
+        if c["move"]:
+            parts.append(_count(c["move"], "rename", "", plural="s"))
+        parts.append(_count(c["refused"], "change", "refused"))
         return "Plan: " + ", ".join(parts) + "."
 
 
-def _count(n: int, noun: str, what: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'} {what}"
-
-
-# ---- JSON ----------------------------------------------------------------------------------------
-
-
-def to_json(plan: Plan) -> JSON:
-    c = plan.counts()
-    return {
-        "format_version": PLAN_FORMAT,
-        "summary": {**c, "text": plan.summary(), "unchanged": plan.unchanged},
-        "offline": plan.offline,
-        "options": dict(plan.options),
-        "actions": [_action_json(a) for a in plan.actions],
-        "refused": [asdict(r) for r in plan.refusals],
-        "notes": [asdict(n) for n in plan.notes],
-        "binding": asdict(plan.binding),
-    }
-
-
-def _action_json(action: Action) -> JSON:
-    data = asdict(action)
-    if isinstance(action, CreateCampaign):  # the documented form carries the body itself
-        del data["body_json"]
-        data = {
-            "kind": data.pop("kind"),
-            "key": data.pop("key"),
-            "file": data.pop("file"),
-            "body": action.body,
-        } | data
-    return data
-
-
-_ACTIONS: dict[str, type[Action]] = {
-    "create_campaign": CreateCampaign,
-    "make_editable": MakeEditable,
-    "append_step": AppendStep,
-    "run_campaign": RunCampaign,
-}
-
-
-def from_json(data: JSON) -> Plan:
-    """A saved plan back into a value; raises KeyError/TypeError/ValueError on a malformed one."""
-    if data.get("format_version") != PLAN_FORMAT:
-        raise ValueError(f"plan format {data.get('format_version')!r} is not {PLAN_FORMAT}")
-    actions: list[Action] = []
-    for raw in data["actions"]:
-        cls = _ACTIONS[raw["kind"]]
-        fields = dict(raw)
-        if cls is CreateCampaign:
-            fields["step_hashes"] = tuple(fields["step_hashes"])
-            fields["body_json"] = compact_json(fields.pop("body"))
-        actions.append(cls(**fields))
-    refusals = tuple(
-        Refusal(**{**r, "changes": tuple(FieldChange(**c) for c in r["changes"])}) for r in data["refused"]
-    )
-    return Plan(
-        actions=tuple(actions),
-        refusals=refusals,
-        notes=tuple(Note(**n) for n in data["notes"]),
-        binding=Binding(**data["binding"]),
-        offline=bool(data["offline"]),
-        unchanged=int(data["summary"]["unchanged"]),
-        options=dict(data.get("options", {})),
-    )
+def _count(n: int, noun: str, what: str, *, plural: str = "s") -> str:
+    return f"{n} {noun}{'' if n == 1 else plural}{' ' + what if what else ''}"

@@ -2,47 +2,33 @@
 
 No clients, paths or clocks come in, so every decision is tested without mocks. The shell
 (commands/plan.py) loads the inputs and refreshes from the API only the facts a decision needs.
+One recorded campaign is planned by ``wpsync.plan.existing``; this module covers the fleet: creates,
+renames, the account check, and the notes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from wpsync.limits import (
-    CAN_MAKE_EDITABLE,
-    CONNECTION_NOTE_MAX_CLASSIC,
-    EDITABLE,
-    MAX_WINDOWS_PER_DAY_APPENDED,
-)
-from wpsync.plan.desired import Desired, Unchanged, email_step
-from wpsync.plan.diff import StepProblem, compare_steps, field_changes
+from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC
+from wpsync.plan.actions import Action, CreateCampaign
+from wpsync.plan.desired import Desired, Unchanged
+from wpsync.plan.existing import Options, plan_existing
 from wpsync.plan.facts import Facts
-from wpsync.plan.plan import (
-    Action,
-    AppendStep,
-    Binding,
-    CreateCampaign,
-    FieldChange,
-    MakeEditable,
-    Note,
-    Plan,
-    Refusal,
-    RefusalCode,
-    RunCampaign,
-)
-from wpsync.state.store import Applied, CampaignRecord
+from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
+from wpsync.state.records import Applied, CampaignRecord
 
-JSON = dict[str, Any]
+MANY_MISSING = 2  # this many recorded campaigns missing at once points at the key, not at deletions
 
 
 @dataclass(frozen=True)
 class PlanOptions:
     make_editable: bool = False
-    run_after: bool = False
+    leave_editable: bool = False
     offline: bool = False
     report_drift: bool = False  # --refresh=all
+    recorded_account: str | None = None  # the account the state belongs to, if recorded
 
 
 def make_plan(
@@ -59,45 +45,84 @@ def make_plan(
     refusals: list[Refusal] = []
     notes: list[Note] = []
     unchanged = 0
+    on_disk = {f.key for f in files}
+    moves = _moves(files, records, on_disk)
+    moved_to = {m.new_key: m for m in moves}
+    if options.recorded_account and facts.account and facts.account != options.recorded_account:
+        refusals.append(
+            Refusal(
+                "",
+                "",
+                "account_mismatch",
+                None,
+                f"this state belongs to account {options.recorded_account}; the API key is for account {facts.account}",
+                "use the key (and WOODPECKER_API_URL) of the account the state belongs to",
+            )
+        )
+    missing = [k for k, remote in facts.campaigns.items() if remote is None]
     for item in sorted(files, key=lambda f: f.key):
         record = records.get(item.key)
-        if isinstance(item, Unchanged):
+        if isinstance(item, Unchanged) or item.key in moved_to:
             unchanged += 1
             continue
         if record is None:
-            found = _check_accounts(item, facts)
+            found = _check_accounts(item, facts, notes)
             refusals.extend(found)
             notes.extend(_possible_orphans(item, facts))
             if not found:
                 actions.append(
                     CreateCampaign(
-                        item.key,
-                        item.file,
-                        item.create_json,
-                        item.head,
-                        item.head_hash,
-                        item.step_hashes,
+                        item.key, item.file, item.create_json, item.head, item.head_hash, item.step_hashes
                     )
                 )
             continue
-        campaign_actions, campaign_refusals, campaign_notes = _plan_existing(
-            item, record, applied.get(item.key), facts, options
+        if item.key in facts.unreadable:
+            problem = facts.unreadable[item.key]
+            notes.append(
+                Note(
+                    item.key,
+                    "unreadable",
+                    f"{item.key}: Woodpecker would not read campaign {record.campaign_id} ({problem.code}: "
+                    f"{problem.message}); it is left untouched — edit it in Woodpecker's app, or "
+                    f"`wpsync forget {item.key}`",
+                )
+            )
+            continue
+        if item.key in facts.campaigns and facts.campaigns[item.key] is None:
+            refusals.append(_missing(item, record, len(missing), len(facts.campaigns)))
+            continue
+        planned = plan_existing(
+            item,
+            record,
+            applied.get(item.key),
+            facts.campaigns.get(item.key),
+            Options(options.make_editable, options.leave_editable),
         )
-        if not campaign_actions and not campaign_refusals:
+        if not planned.actions and not planned.refusals:
             unchanged += 1
-        actions.extend(campaign_actions)
-        refusals.extend(campaign_refusals)
-        notes.extend(campaign_notes)
-    on_disk = {f.key for f in files}
-    for key in sorted(set(records) - on_disk):
+        actions.extend(planned.actions)
+        refusals.extend(planned.refusals)
+        notes.extend(planned.notes)
+    gone = {m.old_key for m in moves}
+    for key in sorted(set(records) - on_disk - gone):
         notes.append(
             Note(
                 key,
                 "unmanaged",
                 f"{key}: no campaign file any more; campaign {records[key].campaign_id} stays in Woodpecker "
-                f"untouched (wpsync never deletes). Run `wpsync forget {key}` to stop tracking it.",
+                f"untouched (wpsync never deletes on its own). `wpsync forget {key}` stops tracking it; "
+                f"`wpsync destroy {key}` deletes it.",
             )
         )
+    notes.extend(
+        Note(
+            m.new_key,
+            "moved",
+            f"{m.old_key} → {m.new_key}: the file was renamed; campaign "
+            f"{m.campaign_id} keeps its id (no call)",
+        )
+        for m in moves
+    )
     if options.report_drift:
         notes.extend(_drift_notes(records, facts))
     if options.offline:
@@ -116,194 +141,56 @@ def make_plan(
         binding=binding,
         offline=options.offline,
         unchanged=unchanged,
-        options={"make_editable": options.make_editable, "run_after": options.run_after},
+        options={"make_editable": options.make_editable, "leave_editable": options.leave_editable},
+        moves=tuple(moves),
     )
 
 
-def _plan_existing(
-    desired: Desired,
-    record: CampaignRecord,
-    applied: Applied | None,
-    facts: Facts,
-    options: PlanOptions,
-) -> tuple[list[Action], list[Refusal], list[Note]]:
-    refusals: list[Refusal] = []
-    notes: list[Note] = []
+def _moves(
+    files: Sequence[Desired | Unchanged], records: Mapping[str, CampaignRecord], on_disk: set[str]
+) -> list[Moved]:
+    """A new file whose content equals exactly one recorded campaign whose file is gone: a rename."""
+    orphans = [r for key, r in records.items() if key not in on_disk]
+    moves: list[Moved] = []
+    for item in files:
+        if not isinstance(item, Desired) or item.key in records or not orphans:
+            continue
+        same = [
+            r
+            for r in orphans
+            if r.head_hash == item.head_hash and tuple(s.hash for s in r.content_steps) == item.step_hashes
+        ]
+        if len(same) == 1:
+            moves.append(Moved(same[0].key, item.key, same[0].campaign_id))
+            orphans.remove(same[0])
+    return moves
 
-    def refuse(
-        code: RefusalCode, step: int | None, reason: str, way_out: str, changes: tuple[FieldChange, ...] = ()
-    ) -> None:
-        refusals.append(Refusal(desired.key, desired.file, code, step, reason, way_out, changes))
 
-    if desired.head_hash != record.head_hash:
-        changes = field_changes(applied.head, desired.head, "") if applied else ()
-        refuse(
-            "campaign_edited",
-            None,
-            "the campaign's name, mailboxes or settings changed; the API cannot edit an existing campaign",
-            f"revert the edit in {desired.file}, or fork: copy it to a new file (a new key) "
-            "to create a new campaign",
-            changes,
-        )
-    old_types = tuple(step.type for step in record.content_steps)
-    comparison = compare_steps(
-        [s.hash for s in record.content_steps], desired.step_hashes, old_types, desired.step_types
-    )
-    for problem in comparison.problems:
-        refuse(*_explain_step_problem(problem, desired, applied))
-    if comparison.append_from is None or comparison.append_from == len(desired.step_hashes):
-        return [], refusals, notes
-    first_new = comparison.append_from
-    for index in range(first_new, len(desired.steps)):
-        step = email_step(desired, index)
-        if step is None:
-            refuse(
-                "linkedin_append",
-                index + 1,
-                "the API appends EMAIL steps only; a LINKEDIN step cannot be added to an existing campaign",
-                f"remove step {index + 1}, or fork into a new campaign file that has it from the start",
-            )
-        elif _windows(desired, index) > MAX_WINDOWS_PER_DAY_APPENDED:
-            refuse(
-                "too_many_windows",
-                index + 1,
-                f"an appended step allows at most {MAX_WINDOWS_PER_DAY_APPENDED} delivery windows a day "
-                f"(it has {_windows(desired, index)})",
-                "merge or drop windows so that no day has more than 2",
-            )
-    remote = facts.campaigns.get(desired.key) if desired.key in facts.campaigns else None
-    refreshed = desired.key in facts.campaigns
-    if refreshed and remote is None:
-        refuse(
+def _missing(item: Desired, record: CampaignRecord, missing: int, read: int) -> Refusal:
+    if missing >= MANY_MISSING:
+        return Refusal(
+            item.key,
+            item.file,
             "remote_missing",
             None,
-            f"campaign {record.campaign_id} no longer exists in Woodpecker",
-            f"run `wpsync forget {desired.key}` and plan again to create it anew",
+            f"campaign {record.campaign_id} is not found, nor are {missing - 1} other recorded campaign(s) "
+            f"of the {read} read: the API key or WOODPECKER_API_URL is most likely for another account",
+            "check the key and URL; do not `wpsync forget` (that would create the campaigns again in this account)",
         )
-        return [], refusals, notes
-    status = remote.status if remote else record.status
-    processed = remote.last_step_processed if remote else record.last_step_processed
-    if remote is not None and remote.step_hashes != tuple(s.hash for s in record.content_steps):
-        refuse(
-            "remote_drift",
-            None,
-            f"campaign {record.campaign_id}'s steps were changed in Woodpecker since wpsync recorded them",
-            f"reconcile: `wpsync forget {desired.key}`, then `wpsync import {record.campaign_id} "
-            f"--key {desired.key} --force` to adopt Woodpecker's version",
-        )
-    if processed > 0:
-        refuse(
-            "parent_processed",
-            first_new + 1,
-            f"step {first_new} (the current last step) has already processed {processed} prospect"
-            f"{'s' if processed != 1 else ''}; the API cannot link a new step after it",
-            "fork into a new campaign file for the new sequence; existing prospects keep the old one",
-        )
-    actions: list[Action] = []
-    made_editable = False
-    if status not in EDITABLE:
-        if options.make_editable and status in CAN_MAKE_EDITABLE:
-            actions.append(MakeEditable(desired.key, desired.file, record.campaign_id, status))
-            made_editable = True
-            notes.append(
-                Note(
-                    desired.key,
-                    "editable_pause",
-                    f"{desired.key}: campaign {record.campaign_id} is {status}; making it EDITED pauses "
-                    "sending until it is run again"
-                    + (" (--run-after will run it)" if options.run_after else ""),
-                )
-            )
-        else:
-            refuse(
-                "status_not_editable",
-                first_new + 1,
-                f"campaign {record.campaign_id} is {status}; steps can be added only in DRAFT or EDITED",
-                "plan again with --make-editable (sending pauses until it runs again; add --run-after)"
-                if status in CAN_MAKE_EDITABLE
-                else "wait until the campaign can be edited in Woodpecker",
-            )
-    if refusals:
-        return [], refusals, notes
-    for index in range(first_new, len(desired.steps)):
-        step = email_step(desired, index)
-        assert step is not None  # LINKEDIN appends were refused above
-        from wpsync.files.to_api import add_step_body
-
-        assert desired.campaign is not None
-        body = add_step_body(step, desired.campaign.schedules, parent_id="")["step"]
-        actions.append(
-            AppendStep(
-                desired.key,
-                desired.file,
-                record.campaign_id,
-                position=index + 1,
-                parent_position=index,
-                step=body,
-                step_hash=desired.step_hashes[index],
-            )
-        )
-    if made_editable and options.run_after:
-        actions.append(RunCampaign(desired.key, desired.file, record.campaign_id))
-    return actions, refusals, notes
-
-
-def _windows(desired: Desired, index: int) -> int:
-    delivery = desired.steps[index].get("delivery_time", {})
-    return max((len(windows) for windows in delivery.values()), default=0)
-
-
-def _explain_step_problem(
-    problem: StepProblem, desired: Desired, applied: Applied | None
-) -> tuple[RefusalCode, int | None, str, str, tuple[FieldChange, ...]]:
-    n = problem.index + 1
-    file = desired.file
-    if problem.kind == "step_edited":
-        old = applied.steps[problem.index] if applied and problem.index < len(applied.steps) else None
-        changes = field_changes(old, desired.steps[problem.index], f"steps[{problem.index}]") if old else ()
-        return (
-            "step_edited",
-            n,
-            f"step {n} exists in Woodpecker and the API cannot change an existing step",
-            f"revert step {n} in {file}; to send the new copy, append it as a new step at the end, "
-            "or fork into a new campaign file",
-            changes,
-        )
-    if problem.kind == "step_type_changed":
-        return (
-            "step_type_changed",
-            n,
-            f"step {n} changed type ({problem.detail}); the API cannot change an existing step",
-            f"revert step {n} in {file}, or fork into a new campaign file",
-            (),
-        )
-    if problem.kind == "step_inserted":
-        return (
-            "step_inserted",
-            n,
-            f"a new step {n} is inserted between existing steps; the API can only append at the end",
-            f"move the new step to the end of {file}, or fork into a new campaign file",
-            (),
-        )
-    if problem.kind == "step_removed":
-        return (
-            "step_removed",
-            n,
-            f"recorded step {n} is missing from the file; the API cannot delete a step",
-            f"restore step {n} in {file} (wpsync never deletes), or fork into a new campaign file",
-            (),
-        )
-    return (
-        "steps_reordered",
-        n,
-        f"{problem.detail}; the API cannot reorder steps",
-        f"restore the recorded order in {file}, or fork into a new campaign file",
-        (),
+    return Refusal(
+        item.key,
+        item.file,
+        "remote_missing",
+        None,
+        f"campaign {record.campaign_id} no longer exists in Woodpecker",
+        f"if it was deleted on purpose, `wpsync forget {item.key}` and plan again to create it anew; "
+        "if not, check the API key belongs to the account that owns it",
     )
 
 
-def _check_accounts(desired: Desired, facts: Facts) -> list[Refusal]:
-    """A create the API would refuse with 409 (bad mailbox or LinkedIn account) is refused here first."""
+def _check_accounts(desired: Desired, facts: Facts, notes: list[Note]) -> list[Refusal]:
+    """A create the API would refuse with 409 (unknown mailbox or LinkedIn account) is refused here
+    first; a mailbox that reports a problem is noted, and the create call decides."""
     found: list[Refusal] = []
 
     def refuse(reason: str, way_out: str, step: int | None = None) -> None:
@@ -317,9 +204,14 @@ def _check_accounts(desired: Desired, facts: Facts) -> list[Refusal]:
                     "use an id from GET /v2/mailboxes (type SMTP)",
                 )
             elif facts.mailboxes[mailbox]:
-                refuse(
-                    f"mailbox {mailbox} has a connection problem: {facts.mailboxes[mailbox]}",
-                    "reconnect the mailbox in Woodpecker, or remove it from email_account_ids",
+                problem = facts.mailboxes[mailbox]
+                notes.append(
+                    Note(
+                        desired.key,
+                        "warning",
+                        f"{desired.key}: mailbox {mailbox} reports {problem!r}; Woodpecker decides at create "
+                        "(a mailbox connected conditionally still sends)",
+                    )
                 )
     if facts.linkedin is not None:
         for use in desired.linkedin:

@@ -17,10 +17,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
-from typing import Literal
+from typing import Literal, assert_never
 
 from wpsync.errors import Problem
-from wpsync.plan.plan import Action, AppendStep, CreateCampaign, MakeEditable, Plan, Refusal, RunCampaign
+from wpsync.plan.plan import (
+    Action,
+    AppendStep,
+    CreateCampaign,
+    DeleteCampaign,
+    DeleteStep,
+    MakeEditable,
+    Plan,
+    Refusal,
+    RestoreStatus,
+    UpdateCampaign,
+    UpdateVersion,
+    UpdateWindows,
+)
+from wpsync.review import describe
 from wpsync.review import escape as md
 from wpsync.review.markdown_steps import refusal_block, step_block
 
@@ -199,8 +213,31 @@ def _action(action: Action, *, full: bool) -> list[str]:
         case AppendStep():
             block = step_block(action.position, action.step, last=True, full=full)
             return ["", block[0].replace("**", "**➕ ", 1), *block[1:]]
-        case RunCampaign():
-            return ["", f"▶️ Then campaign {action.campaign_id} is run again (`--run-after`)."]
+        case RestoreStatus():
+            return ["", f"▶️ Then campaign {action.campaign_id} is set back to {md.inline(action.status)}."]
+        case UpdateCampaign() | UpdateVersion():
+            what = (
+                "campaign settings"
+                if isinstance(action, UpdateCampaign)
+                else f"step {action.position} version {'ABCDE'[action.version]}"
+            )
+            rows = [
+                f"- {md.code(c.path)}: {md.code(str(c.old))} → {md.code(str(c.new))}" for c in action.changes
+            ]
+            return ["", f"**✏️ update {what}** (in place, same campaign id)", "", *rows]
+        case UpdateWindows():
+            source = f" (schedule {md.code(action.schedule)})" if action.schedule else ""
+            windows = md.inline(describe.windows(action.delivery_time))
+            return ["", f"**✏️ update step {action.position}'s delivery windows**{source}: {windows}"]
+        case DeleteStep():
+            return ["", f"**🗑️ delete step {action.position}** (it processed nobody; cannot be restored)"]
+        case DeleteCampaign():
+            return [
+                "",
+                f"> [!CAUTION]\n> Campaign {action.campaign_id} is **deleted** in Woodpecker; it cannot be restored.",
+            ]
+        case _:
+            assert_never(action)
 
 
 def _warning(problem: Problem) -> str:

@@ -1,14 +1,32 @@
-"""The plan as Terraform-like text: `+` create and append, `~` make editable, `▶` run, `✗` refused."""
+"""The plan as Terraform-like text: `+` create and append, `~` update in place, `-` delete, `▶` restore, `✗` refused."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from wpsync.plan.plan import AppendStep, CreateCampaign, MakeEditable, Plan, RunCampaign
+from wpsync.plan.plan import (
+    AppendStep,
+    CreateCampaign,
+    DeleteCampaign,
+    DeleteStep,
+    MakeEditable,
+    Plan,
+    RestoreStatus,
+    UpdateCampaign,
+    UpdateVersion,
+    UpdateWindows,
+)
 from wpsync.review import describe
 
-_COLOURS = {"+": "\x1b[32m", "~": "\x1b[33m", "▶": "\x1b[36m", "✗": "\x1b[31m", "bold": "\x1b[1m"}
+_COLOURS = {
+    "+": "\x1b[32m",
+    "~": "\x1b[33m",
+    "-": "\x1b[31m",
+    "▶": "\x1b[36m",
+    "✗": "\x1b[31m",
+    "bold": "\x1b[1m",
+}
 _RESET = "\x1b[0m"
 
 
@@ -23,9 +41,14 @@ def _value(value: Any) -> str:
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
     lines: list[str] = []
-    if plan.actions:
+    if plan.actions or plan.moves:
         lines.append("wpsync will perform these actions, in this order:")
         lines.append("")
+    shown_schedules: set[tuple[str, str]] = set()
+    for move in plan.moves:
+        lines.append(
+            f"  → move {move.old_key} → {move.new_key}  (campaign {move.campaign_id}; the record follows the file, no call)"
+        )
     for action in plan.actions:
         match action:
             case CreateCampaign():
@@ -53,14 +76,66 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                     + f"  ({action.key}, {action.file})"
                 )
                 lines.append(f"      {describe.one_line(action.step)}")
-            case RunCampaign():
+            case UpdateCampaign():
                 lines.append(
-                    _paint(f"  ▶ run campaign {action.campaign_id}", "▶", color) + f"  ({action.key})"
+                    _paint(f"  ~ update campaign {action.campaign_id}", "~", color)
+                    + f"  ({action.key}, {action.file})"
+                )
+                lines.extend(f"      {c.path}: {_value(c.old)} → {_value(c.new)}" for c in action.changes)
+            case UpdateWindows():
+                if action.schedule and (action.key, action.schedule) in shown_schedules:
+                    continue
+                steps = [action.position]
+                if action.schedule:
+                    shown_schedules.add((action.key, action.schedule))
+                    steps = [
+                        a.position
+                        for a in plan.actions
+                        if isinstance(a, UpdateWindows)
+                        and a.key == action.key
+                        and a.schedule == action.schedule
+                    ]
+                which = f"step {steps[0]}" if len(steps) == 1 else "steps " + ", ".join(map(str, steps))
+                source = f" (schedule {action.schedule!r}: one call per step)" if action.schedule else ""
+                lines.append(
+                    _paint(
+                        f"  ~ update delivery windows of {which} in campaign {action.campaign_id}", "~", color
+                    )
+                    + f"  ({action.key}){source}"
+                )
+                lines.append(f"      {describe.windows(action.delivery_time)}")
+            case UpdateVersion():
+                letter = "ABCDE"[action.version]
+                lines.append(
+                    _paint(
+                        f"  ~ update step {action.position} version {letter} in campaign {action.campaign_id}",
+                        "~",
+                        color,
+                    )
+                    + f"  ({action.key})"
+                )
+                lines.extend(f"      {c.path}: {_value(c.old)} → {_value(c.new)}" for c in action.changes)
+            case DeleteStep():
+                lines.append(
+                    _paint(f"  - delete step {action.position} of campaign {action.campaign_id}", "-", color)
+                    + f"  ({action.key})"
+                )
+            case DeleteCampaign():
+                lines.append(
+                    _paint(f"  - delete campaign {action.campaign_id} {action.name!r}", "-", color)
+                    + f"  ({action.key}; it cannot be restored)"
+                )
+            case RestoreStatus():
+                lines.append(
+                    _paint(f"  ▶ set campaign {action.campaign_id} back to {action.status}", "▶", color)
+                    + f"  ({action.key})"
                 )
     if plan.refusals:
         if lines:
             lines.append("")
-        lines.append(_paint("Refused — the API cannot make these changes; apply will not start:", "✗", color))
+        lines.append(
+            _paint("Refused — wpsync will not make these changes; apply will not start:", "✗", color)
+        )
         for refusal in plan.refusals:
             where = f"step {refusal.step}" if refusal.step else "campaign"
             lines.append("")

@@ -8,8 +8,13 @@
     make_editable(id)              POST /v2/campaigns/{id}/make_editable       None  (-> EDITED)
     run(id) / pause(id) / stop(id)  POST /v2/campaigns/{id}/run|pause|stop      None
     list_campaigns(status=None)    GET  /v1/campaign_list[?status=A,B]         list of campaigns
-    campaign_stats(id)             GET  /v1/campaign_list?id={id}              that campaign's "stats"
-    processed_by_step(id)          (campaign_stats)                            {step id: processed}
+    campaign_item(id)              GET  /v1/campaign_list?id={id}              that campaign's entry, stats
+    update_campaign(id, patch)     PATCH /v2/campaigns/{id}                    the full campaign payload
+    update_step(id, step, body)    PATCH /v2/campaigns/{id}/steps/{step}       the full campaign payload
+    update_version(id, s, v, p)    PATCH …/steps/{step}/versions/{version}     the full campaign payload
+    delete_step(id, step)          DELETE /v2/campaigns/{id}/steps/{step}      the full campaign payload
+    delete_campaign(id)            DELETE /v2/campaigns/{id}                   None
+    me()                           GET  /v1/me                                 the key's user/company
     mailboxes()                    GET  /v2/mailboxes                          bare array
     linkedin_accounts()            GET  /v2/linkedin_accounts                  ["linkedin_accounts"]
 
@@ -73,6 +78,14 @@ JsonObject = dict[str, Any]
 DEFAULT_BASE_URL = "https://api.woodpecker.co/rest"
 # Read must outlast Woodpecker's 15 s queue: a queued request is slow, not lost.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=40.0, write=20.0, pool=10.0)
+
+
+def _segment(value: str) -> str:
+    """A server-assigned id in a path: ids come from Woodpecker's answers, so refuse anything odd
+    rather than let it change the path."""
+    if not value or not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
+        raise InputError(f"an id {value!r} from the state is not a Woodpecker id; restore the state from git")
+    return value
 
 
 def _campaign_id(value: int) -> int:
@@ -172,15 +185,13 @@ class WoodpeckerClient:
         params = {"status": ",".join(status)} if status else None
         return self._list("/v1/campaign_list", "the campaign list", params=params)
 
-    def campaign_stats(self, campaign_id: int) -> JsonObject:
+    def campaign_item(self, campaign_id: int) -> JsonObject:
+        """The campaign's entry in ``GET /v1/campaign_list?id=ID``, with its ``stats``: read it with
+        ``wpsync.woodpecker.stats``, which alone knows (and doubts) the shape."""
         cid = _campaign_id(campaign_id)
-        path, subject = "/v1/campaign_list", f"campaign {cid}"
-        response = self._sender.send("GET", path, subject=subject, params={"id": str(cid)})
-        data = self._json(response, "GET", path, "a campaign list")
-        items = data if isinstance(data, list) else [data]
-        found = [c for c in items if isinstance(c, dict) and c.get("id") == cid] or [
-            c for c in items[:1] if isinstance(c, dict)
-        ]
+        path = "/v1/campaign_list"
+        items = self._list(path, f"campaign {cid}", params={"id": str(cid)})
+        found = [c for c in items if c.get("id") == cid] or items[:1]
         if not found:
             info = ApiErrorInfo(
                 status=404,
@@ -196,34 +207,38 @@ class WoodpeckerClient:
                 path=path,
                 maybe_committed=False,
             )
-        stats = found[0].get("stats")
-        if not isinstance(stats, dict):
-            raise self._bad(response, "a campaign with a stats object", "GET", path)
-        return stats
+        return found[0]
 
-    def processed_by_step(self, campaign_id: int) -> dict[str, int]:
-        """Prospects processed per step id.
+    # -- edits in place (v2; DRAFT or EDITED only) -------------------------------------------------
 
-        ASSUMPTION (api-notes.md "Processed prospects"): stats carry ``"steps": [{"step_id", "type",
-        "processed"}]``. This method is the only place that knows the shape; fix it here if it differs.
-        """
-        stats = self.campaign_stats(campaign_id)
-        steps = stats.get("steps")
-        rows = steps if isinstance(steps, list) else None
-        if rows is None or not all(
-            isinstance(r, dict) and isinstance(r.get("step_id"), str) and isinstance(r.get("processed"), int)
-            for r in rows
-        ):
-            info = ApiErrorInfo(status=200, message="stats without a readable 'steps' list")
-            raise WoodpeckerApiError(
-                info,
-                f"Woodpecker's stats for campaign {campaign_id} have no per-step 'processed' counts in the"
-                " shape wpsync assumes — report this; wpsync cannot tell whether a step can take a follow-up",
-                method="GET",
-                path="/v1/campaign_list",
-                maybe_committed=False,
-            )
-        return {r["step_id"]: r["processed"] for r in rows}
+    def update_campaign(self, campaign_id: int, patch: Mapping[str, Any]) -> JsonObject:
+        cid = _campaign_id(campaign_id)
+        return self._object("PATCH", f"/v2/campaigns/{cid}", f"campaign {cid}", body=dict(patch))
+
+    def update_step(self, campaign_id: int, step_id: str, body: Mapping[str, Any]) -> JsonObject:
+        cid = _campaign_id(campaign_id)
+        path = f"/v2/campaigns/{cid}/steps/{_segment(step_id)}"
+        return self._object("PATCH", path, f"campaign {cid}", body=dict(body))
+
+    def update_version(
+        self, campaign_id: int, step_id: str, version_id: str, patch: Mapping[str, Any]
+    ) -> JsonObject:
+        cid = _campaign_id(campaign_id)
+        path = f"/v2/campaigns/{cid}/steps/{_segment(step_id)}/versions/{_segment(version_id)}"
+        return self._object("PATCH", path, f"campaign {cid}", body=dict(patch))
+
+    def delete_step(self, campaign_id: int, step_id: str) -> JsonObject:
+        cid = _campaign_id(campaign_id)
+        return self._object("DELETE", f"/v2/campaigns/{cid}/steps/{_segment(step_id)}", f"campaign {cid}")
+
+    def delete_campaign(self, campaign_id: int) -> None:
+        cid = _campaign_id(campaign_id)
+        self._sender.send("DELETE", f"/v2/campaigns/{cid}", subject=f"campaign {cid}")  # 200, no body
+
+    def me(self) -> JsonObject:
+        """Who the key belongs to: ``GET /v1/me`` (the docs' example request; its body is undocumented,
+        so ``wpsync.woodpecker.stats.account_identity`` reads it leniently)."""
+        return self._object("GET", "/v1/me", "the account of this API key")
 
     # -- accounts ---------------------------------------------------------------------------------
 
@@ -260,7 +275,11 @@ class WoodpeckerClient:
 
     def _list(self, path: str, subject: str, params: dict[str, str] | None = None) -> list[JsonObject]:
         response = self._sender.send("GET", path, subject=subject, params=params)
+        if response.status_code == 204 or not response.content.strip():
+            return []  # v1's "empty dataset" answer (api-notes.md, "v1 quirks")
         data = self._json(response, "GET", path, "a JSON array")
+        if isinstance(data, dict) and set(data) == {"message"} and isinstance(data["message"], str):
+            return []  # 200 {"message": "There are no campaigns."}: v1's other way of saying []
         if not isinstance(data, list):
             raise self._bad(response, "a JSON array", "GET", path)
         return [item for item in data if isinstance(item, dict)]

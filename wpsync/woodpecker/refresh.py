@@ -8,14 +8,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.plan.facts import Facts, RemoteCampaign
-from wpsync.state.store import CampaignRecord
+from wpsync.plan.facts import Facts, RemoteCampaign, Unreadable
+from wpsync.state.records import CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.remote import read_steps
+from wpsync.woodpecker.stats import processed_by_step, prospects
 
 
 def get_or_none(client: WoodpeckerClient, campaign_id: int) -> dict[str, Any] | None:
@@ -31,21 +32,39 @@ def get_or_none(client: WoodpeckerClient, campaign_id: int) -> dict[str, Any] | 
 
 
 def read_remote(client: WoodpeckerClient, campaign_id: int) -> RemoteCampaign | None:
-    """The campaign as Woodpecker holds it now, or None when it no longer exists."""
+    """The campaign as Woodpecker holds it now, or None when it no longer exists. A DRAFT campaign
+    has processed nobody: its stats are not read (one call fewer)."""
     payload = get_or_none(client, campaign_id)
     if payload is None:
         return None
+    return remote_from(payload, lambda: client.campaign_item(campaign_id))
+
+
+def remote_from(payload: dict[str, Any], item: Callable[[], dict[str, Any]]) -> RemoteCampaign:
     steps = read_steps(payload)
     status = str(payload.get("status", ""))
-    processed = 0
-    if status != "DRAFT" and len(steps.records) > 1:
-        processed = client.processed_by_step(campaign_id).get(steps.records[-1].id, 0)
+    count = len(steps.contents)
+    if status == "DRAFT" or count == 0:
+        processed: tuple[int | None, ...] = (0,) * count
+        people: int | None = 0 if status == "DRAFT" else None
+    else:
+        stats = item()
+        types = [str(c["type"]) for c in steps.contents]
+        subjects = [_subject(c) for c in steps.contents]
+        processed, people = processed_by_step(stats, types, subjects), prospects(stats)
     return RemoteCampaign(
         status=status,
         step_ids=tuple(s.id for s in steps.records),
         step_hashes=steps.hashes,
-        last_step_processed=processed,
+        last_step_processed=processed[-1] if processed else 0,
+        processed=processed,
+        prospects=people,
     )
+
+
+def _subject(content: dict[str, Any]) -> str | None:
+    versions = content.get("versions") or []
+    return versions[0].get("subject") if content.get("type") == "EMAIL" and versions else None
 
 
 def refresh(
@@ -59,12 +78,26 @@ def refresh(
     keys = {f.key for f in changed if f.key in records}
     if everything:
         keys |= set(records)
-    campaigns = {key: read_remote(client, records[key].campaign_id) for key in sorted(keys)}
+    campaigns: dict[str, RemoteCampaign | None] = {}
+    unreadable: dict[str, Unreadable] = {}
+    for key in sorted(keys):
+        try:
+            campaigns[key] = read_remote(client, records[key].campaign_id)
+        except WoodpeckerApiError as exc:
+            if exc.status != 409:  # one campaign the API will not read must not stop the plan
+                raise
+            unreadable[key] = Unreadable(exc.code or "409", exc.message)
     new = [f for f in changed if f.key not in records]
     mailboxes = _mailboxes(client) if any(f.head["email_account_ids"] for f in new) else None
     linkedin = _linkedin(client) if any(f.linkedin for f in new) else None
     untracked = _untracked(client, records) if new else None
-    return Facts(campaigns=campaigns, mailboxes=mailboxes, linkedin=linkedin, untracked=untracked)
+    return Facts(
+        campaigns=campaigns,
+        unreadable=unreadable,
+        mailboxes=mailboxes,
+        linkedin=linkedin,
+        untracked=untracked,
+    )
 
 
 def _untracked(client: WoodpeckerClient, records: Mapping[str, CampaignRecord]) -> dict[str, tuple[int, ...]]:

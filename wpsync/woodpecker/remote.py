@@ -15,7 +15,7 @@ from wpsync.errors import WpsyncError
 from wpsync.files.from_api import chain, step_document
 from wpsync.files.models import Step
 from wpsync.files.to_api import canonical_step, content_hash
-from wpsync.state.store import StepRecord
+from wpsync.state.records import StepRecord
 
 JSON = dict[str, Any]
 _STEP: TypeAdapter[Any] = TypeAdapter(Step)

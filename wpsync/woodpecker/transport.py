@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from wpsync.woodpecker.errors import api_error, parse_error_body, unreachable
+from wpsync.woodpecker.errors import api_error, parse_error_body, unreachable, v1_error_in_success
 
 API_KEY_HEADER = "x-api-key"
 log = logging.getLogger("wpsync.client")
@@ -158,10 +158,13 @@ class Sender:
                     response = self.http.request(method, path, params=params, json=body)
                 except httpx.HTTPError as exc:  # transport failures, and a body that cannot be decoded
                     failure = exc
+            info = None
             if response is not None and response.is_success:
-                return response
+                info = v1_error_in_success(response, key)
+                if info is None:
+                    return response
             if response is not None:
-                status = response.status_code
+                status = info.status if info is not None else response.status_code
                 # 429 is dropped by the rate limiter before processing, so even a POST may be resent.
                 retryable = status == 429 or (is_get and status >= 500)
                 what = f"{status}"
@@ -189,13 +192,14 @@ class Sender:
                     secret=key,
                 ) from None
             assert response is not None
-            info = parse_error_body(response.status_code, response.content, key)
+            if info is None:
+                info = parse_error_body(response.status_code, response.content, key)
             raise api_error(
                 info,
                 method=method,
                 path=path,
                 subject=subject,
-                maybe_committed=not is_get and response.status_code >= 500,
+                maybe_committed=not is_get and info.status >= 500,
                 attempts=attempt,
                 secret=key,
             )

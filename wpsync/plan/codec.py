@@ -1,0 +1,74 @@
+"""The plan's JSON form: a documented, stable schema (docs/plan-format.md), and back."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from typing import Any
+
+from wpsync.files.to_api import compact_json
+from wpsync.plan.actions import ACTION_KINDS, Action, CreateCampaign, FieldChange
+from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
+
+JSON = dict[str, Any]
+PLAN_FORMAT = 1
+
+
+def to_json(plan: Plan) -> JSON:
+    c = plan.counts()
+    return {
+        "format_version": PLAN_FORMAT,
+        "summary": {**c, "text": plan.summary(), "unchanged": plan.unchanged},
+        "offline": plan.offline,
+        "options": dict(plan.options),
+        "actions": [_action_json(a) for a in plan.actions],
+        "moves": [asdict(m) for m in plan.moves],
+        "refused": [asdict(r) for r in plan.refusals],
+        "notes": [asdict(n) for n in plan.notes],
+        "binding": asdict(plan.binding),
+    }
+
+
+def _action_json(action: Action) -> JSON:
+    data = asdict(action)
+    if isinstance(action, CreateCampaign):  # the documented form carries the body itself
+        del data["body_json"]
+        data = {
+            "kind": data.pop("kind"),
+            "key": data.pop("key"),
+            "file": data.pop("file"),
+            "body": action.body,
+        } | data
+    return data
+
+
+def from_json(data: JSON) -> Plan:
+    """A saved plan back into a value; raises KeyError/TypeError/ValueError on a malformed one."""
+    if data.get("format_version") != PLAN_FORMAT:
+        raise ValueError(f"plan format {data.get('format_version')!r} is not {PLAN_FORMAT}")
+    actions = tuple(_action_from_json(raw) for raw in data["actions"])
+    refusals = tuple(
+        Refusal(**{**r, "changes": tuple(FieldChange(**c) for c in r["changes"])}) for r in data["refused"]
+    )
+    return Plan(
+        actions=actions,
+        refusals=refusals,
+        notes=tuple(Note(**n) for n in data["notes"]),
+        binding=Binding(**data["binding"]),
+        offline=bool(data["offline"]),
+        unchanged=int(data["summary"]["unchanged"]),
+        options=dict(data.get("options", {})),
+        moves=tuple(Moved(**m) for m in data.get("moves", [])),
+    )
+
+
+def _action_from_json(raw: JSON) -> Action:
+    cls = ACTION_KINDS[raw["kind"]]
+    values = dict(raw)
+    if cls is CreateCampaign:
+        values["body_json"] = compact_json(values.pop("body"))
+    for spec in fields(cls):
+        if spec.name == "changes":
+            values["changes"] = tuple(FieldChange(**c) for c in values.get("changes", ()))
+        elif spec.name == "step_hashes":
+            values["step_hashes"] = tuple(values["step_hashes"])
+    return cls(**values)

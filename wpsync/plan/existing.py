@@ -1,0 +1,348 @@
+"""Plan one campaign wpsync already recorded: its refusals, what can change in place, and the calls.
+
+Three parts, each a function of values: ``_step_changes`` classifies the steps (edits, trailing
+deletes, appends, or a refusal), ``_appendable`` and ``_deletable`` judge the processed prospects,
+and ``plan_existing`` wraps the calls in make_editable → … → restore when the campaign is sending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from wpsync.limits import CAN_MAKE_EDITABLE, EDITABLE, MAX_WINDOWS_PER_DAY_APPENDED
+from wpsync.plan.actions import (
+    Action,
+    AppendStep,
+    DeleteStep,
+    MakeEditable,
+    RestoreStatus,
+    UpdateCampaign,
+    UpdateVersion,
+)
+from wpsync.plan.desired import Desired, email_step
+from wpsync.plan.diff import compare_steps, field_changes
+from wpsync.plan.edits import Where, edit_step
+from wpsync.plan.explain import explain
+from wpsync.plan.facts import RemoteCampaign
+from wpsync.plan.plan import Note, Refusal, RefusalCode
+from wpsync.state.records import Applied, CampaignRecord
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Options:
+    make_editable: bool = False
+    leave_editable: bool = False
+
+
+@dataclass
+class CampaignPlan:
+    actions: list[Action] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def plan_existing(
+    desired: Desired,
+    record: CampaignRecord,
+    applied: Applied | None,
+    remote: RemoteCampaign | None,
+    options: Options,
+) -> CampaignPlan:
+    """``remote`` is what a refresh read now (None: not read — planned from the record)."""
+    out = CampaignPlan()
+    where = Where(desired.key, desired.file, record.campaign_id)
+
+    def refuse(code: RefusalCode, step: int | None, reason: str, way_out: str) -> None:
+        out.refusals.append(Refusal(desired.key, desired.file, code, step, reason, way_out))
+
+    recorded_hashes = tuple(s.hash for s in record.content_steps)
+    if remote is not None and remote.step_hashes != recorded_hashes:
+        refuse(
+            "remote_drift",
+            None,
+            f"campaign {record.campaign_id}'s steps were changed in Woodpecker since wpsync recorded them",
+            f"reconcile: `wpsync forget {desired.key}`, then `wpsync import {record.campaign_id} "
+            f"--key {desired.key} --force` to adopt Woodpecker's version",
+        )
+        return out
+    processed = remote.processed if remote and remote.processed else _recorded_processed(record)
+    edits: list[Action] = []
+    if desired.head_hash != record.head_hash:
+        edits.extend(_update_head(where, desired, applied, refuse))
+    changes = _step_changes(where, desired, record, applied, processed, out)
+    edits.extend(changes)
+    status = remote.status if remote else record.status
+    restore = record.restore_status if status == "EDITED" else ""
+    if restore:
+        out.notes.append(
+            Note(
+                desired.key,
+                "restore",
+                f"{desired.key}: an earlier apply left campaign {record.campaign_id} "
+                f"EDITED (it sends nothing); it is set back to {restore}",
+            )
+        )
+    if out.refusals:
+        return CampaignPlan(refusals=out.refusals, notes=out.notes)
+    if not edits:
+        if restore:
+            out.actions.append(RestoreStatus(desired.key, desired.file, record.campaign_id, restore))
+        return out
+    if status in EDITABLE:
+        out.actions.extend(edits)
+        if restore:
+            out.actions.append(RestoreStatus(desired.key, desired.file, record.campaign_id, restore))
+        return out
+    if not (options.make_editable and status in CAN_MAKE_EDITABLE):
+        refuse(
+            "status_not_editable",
+            None,
+            f"campaign {record.campaign_id} is {status}; Woodpecker changes a campaign only in DRAFT or EDITED",
+            "plan again with --make-editable (it pauses sending for the duration, then restores the status)"
+            if status in CAN_MAKE_EDITABLE
+            else "wait until the campaign can be edited in Woodpecker",
+        )
+        return CampaignPlan(refusals=out.refusals, notes=out.notes)
+    people = remote.prospects if remote else None
+    out.actions.append(MakeEditable(desired.key, desired.file, record.campaign_id, status, people))
+    out.actions.extend(edits)
+    back = status if status in ("RUNNING", "PAUSED", "STOPPED") else "RUNNING"
+    if not options.leave_editable:
+        out.actions.append(RestoreStatus(desired.key, desired.file, record.campaign_id, back))
+    count = f"{people} prospect{'s' if people != 1 else ''}" if people is not None else "its prospects"
+    after = (
+        "left EDITED (--leave-editable): it sends nothing until run"
+        if options.leave_editable
+        else f"then set back to {back}"
+    )
+    out.notes.append(
+        Note(
+            desired.key,
+            "editable_pause",
+            f"{desired.key}: campaign {record.campaign_id} is {status} with {count}; "
+            f"it is made EDITED for the edits, which pauses sending for the duration, {after}",
+        )
+    )
+    return out
+
+
+def _recorded_processed(record: CampaignRecord) -> tuple[int | None, ...]:
+    count = len(record.content_steps)
+    return (*(None,) * (count - 1), record.last_step_processed) if count else ()
+
+
+def _update_head(where: Where, desired: Desired, applied: Applied | None, refuse: Any) -> list[Action]:
+    if applied is None:
+        refuse(
+            "remote_drift",
+            None,
+            "the content last applied is not in the state, so the change cannot be told",
+            f"`wpsync forget {desired.key}`, then `wpsync import {where.campaign_id} --key {desired.key} --force`",
+        )
+        return []
+    old, new = applied.head, desired.head
+    patch: JSON = {k: new[k] for k in ("name", "email_account_ids") if old.get(k) != new.get(k)}
+    settings = {k: v for k, v in new["settings"].items() if old.get("settings", {}).get(k) != v}
+    if settings:
+        patch["settings"] = settings
+    return [
+        UpdateCampaign(
+            where.key,
+            where.file,
+            where.campaign_id,
+            patch,
+            new,
+            desired.head_hash,
+            field_changes(old, new, ""),
+        )
+    ]
+
+
+def _step_changes(
+    where: Where,
+    desired: Desired,
+    record: CampaignRecord,
+    applied: Applied | None,
+    processed: tuple[int | None, ...],
+    out: CampaignPlan,
+) -> list[Action]:
+    old_hashes = [s.hash for s in record.content_steps]
+    old_types = tuple(s.type for s in record.content_steps)
+    comparison = compare_steps(old_hashes, desired.step_hashes, old_types, desired.step_types)
+    m, n = len(old_hashes), len(desired.step_hashes)
+    edited = [p.index for p in comparison.problems if p.kind in ("step_edited", "step_type_changed")]
+    trailing = [p.index for p in comparison.problems if p.kind == "step_removed" and p.index >= n]
+    other = [p for p in comparison.problems if p.index not in edited and p.index not in trailing]
+    for problem in other:
+        out.refusals.append(explain(problem, desired))
+    if other:
+        return []
+    actions: list[Action] = []
+    if edited and (applied is None or len(applied.steps) != m):
+        out.refusals.append(
+            Refusal(
+                desired.key,
+                desired.file,
+                "remote_drift",
+                None,
+                "the content last applied is not in the state, so the edit cannot be told",
+                f"`wpsync forget {desired.key}`, then `wpsync import {where.campaign_id} --key {desired.key} --force`",
+            )
+        )
+        return []
+    for index in edited:
+        assert applied is not None
+        result = edit_step(
+            where,
+            index,
+            applied.steps[index],
+            desired.steps[index],
+            schedule=_schedule(desired, index),
+            processed=processed[index] if index < len(processed) else None,
+        )
+        out.refusals.extend(result.refusals)
+        actions.extend(result.actions)
+        for action in result.actions:
+            if isinstance(action, UpdateVersion) and action.processed != 0:
+                who = (
+                    f"{action.processed} prospect(s) already received"
+                    if action.processed
+                    else "prospects may already have received"
+                )
+                out.notes.append(
+                    Note(
+                        desired.key,
+                        "warning",
+                        f"{desired.key}: step {index + 1}: {who} the old copy; the new copy goes to the rest",
+                    )
+                )
+    for index in sorted(trailing, reverse=True):
+        actions.extend(_deletable(where, desired, record, index, processed, out))
+    if n > m:
+        actions.extend(_appendable(where, desired, m, processed, out))
+    return actions
+
+
+def _schedule(desired: Desired, index: int) -> str:
+    if desired.campaign is None:
+        return ""
+    delivery = getattr(desired.campaign.steps[index], "delivery_time", None)
+    return delivery if isinstance(delivery, str) else ""
+
+
+def _deletable(
+    where: Where,
+    desired: Desired,
+    record: CampaignRecord,
+    index: int,
+    processed: tuple[int | None, ...],
+    out: CampaignPlan,
+) -> list[Action]:
+    n = index + 1
+    types = [s.type for s in record.content_steps]
+    count = processed[index] if index < len(processed) else None
+    reason, code = "", ""
+    if types[index] != "EMAIL":
+        code, reason = "step_removed", f"step {n} is a LINKEDIN step; Woodpecker deletes EMAIL steps only"
+    elif "EMAIL" not in types[:index]:
+        code, reason = (
+            "first_email_removed",
+            f"step {n} is the first EMAIL step; Woodpecker does not delete it",
+        )
+    elif count:
+        code, reason = (
+            "step_processed",
+            f"step {n} has processed {count} prospect(s); Woodpecker deletes only steps that processed nobody",
+        )
+    if code:
+        out.refusals.append(
+            Refusal(
+                where.key,
+                where.file,
+                cast(RefusalCode, code),
+                n,
+                reason,
+                f"restore step {n} in {desired.file}, or fork into a new campaign file",
+            )
+        )
+        return []
+    if count is None:
+        out.notes.append(
+            Note(
+                where.key,
+                "unknown",
+                f"{where.key}: whether step {n} processed prospects is unknown "
+                "(Woodpecker's stats do not say); the delete call decides, and changes nothing if it refuses",
+            )
+        )
+    return [DeleteStep(where.key, where.file, where.campaign_id, n)]
+
+
+def _appendable(
+    where: Where, desired: Desired, first_new: int, processed: tuple[int | None, ...], out: CampaignPlan
+) -> list[Action]:
+    def refuse(code: RefusalCode, n: int, reason: str, way_out: str) -> None:
+        out.refusals.append(Refusal(where.key, where.file, code, n, reason, way_out))
+
+    for index in range(first_new, len(desired.steps)):
+        if email_step(desired, index) is None:
+            refuse(
+                "linkedin_append",
+                index + 1,
+                "Woodpecker's add-step call takes EMAIL steps only; a LINKEDIN step cannot be appended",
+                f"remove step {index + 1}, or fork into a new campaign file that has it from the start",
+            )
+        elif (windows := _windows(desired, index)) > MAX_WINDOWS_PER_DAY_APPENDED:
+            refuse(
+                "too_many_windows",
+                index + 1,
+                f"an appended step allows at most {MAX_WINDOWS_PER_DAY_APPENDED} delivery windows a day (it has {windows})",
+                f"merge or drop windows so that no day has more than {MAX_WINDOWS_PER_DAY_APPENDED}",
+            )
+    last = processed[first_new - 1] if 0 < first_new <= len(processed) else 0
+    if last:
+        refuse(
+            "parent_processed",
+            first_new + 1,
+            f"step {first_new} (the current last step) has already processed {last} prospect"
+            f"{'s' if last != 1 else ''}; Woodpecker links a new step only after a step that processed nobody",
+            "fork into a new campaign file for the new sequence; existing prospects keep the old one",
+        )
+    if out.refusals:
+        return []
+    if last is None and first_new > 0:
+        out.notes.append(
+            Note(
+                where.key,
+                "unknown",
+                f"{where.key}: whether step {first_new} processed prospects is unknown "
+                "(Woodpecker's stats do not say); the add-step call decides, and changes nothing if it refuses",
+            )
+        )
+    from wpsync.files.to_api import add_step_body
+
+    actions: list[Action] = []
+    for index in range(first_new, len(desired.steps)):
+        step = email_step(desired, index)
+        assert step is not None and desired.campaign is not None
+        body = add_step_body(step, desired.campaign.schedules, parent_id="")["step"]
+        actions.append(
+            AppendStep(
+                where.key,
+                where.file,
+                where.campaign_id,
+                position=index + 1,
+                parent_position=index,
+                step=body,
+                step_hash=desired.step_hashes[index],
+            )
+        )
+    return actions
+
+
+def _windows(desired: Desired, index: int) -> int:
+    delivery = desired.steps[index].get("delivery_time", {})
+    return max((len(windows) for windows in delivery.values()), default=0)
