@@ -199,3 +199,28 @@ def test_serve_reports_a_corrupt_state_file_as_a_wpsync_error(tmp_path: Path) ->
     state.write_text("{", encoding="utf-8")
     with pytest.raises(WpsyncError, match=r"emulator: .*emulator\.json: not a wpsync emulator state file"):
         serve("127.0.0.1", 0, [], state, False)
+
+
+def test_cli_latency_ms_delays_every_request() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wpsync", "emulator", "--port", "0", "--latency-ms", "150"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().removeprefix("wpsync emulator listening on ").strip()
+        with local_client(base, "any-key") as api:
+            for _ in range(2):
+                started = time.perf_counter()
+                assert api.get("/v2/mailboxes").status_code == 200
+                assert time.perf_counter() - started >= 0.15
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+
+
+def test_serve_refuses_a_latency_out_of_range() -> None:
+    with pytest.raises(WpsyncError, match="latency must be between 0 and 60 s"):
+        serve("127.0.0.1", 0, [], None, False, latency=61)
