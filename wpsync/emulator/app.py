@@ -249,9 +249,7 @@ class Api:
         if version is None:
             return version_not_found()
         # The allowed keys depend on the stored step, so this schema check comes after the 404s.
-        first_email = (
-            next(s for s in campaign.steps if s.type == "EMAIL") is step if step.type == "EMAIL" else False
-        )
+        first_email = first_email_step(campaign) is step
         problems = validate_patch_version(
             body, step.type, action_type=step.content["body"].get("action_type"), first_email=first_email
         )
@@ -376,12 +374,17 @@ def empty_list(form: str) -> Response:
     return JSONResponse({"message": "There are no campaigns."})
 
 
+def first_email_step(campaign: Campaign) -> Step | None:
+    """The step that opens the email thread: its versions need a subject and it cannot be deleted."""
+    return next((s for s in campaign.steps if s.type == "EMAIL"), None)
+
+
 def delete_step_refusal(campaign: Campaign, step: Step) -> str | None:
     """Why the step may not be deleted, or None. [doc] "You can delete EMAIL steps that haven't processed
     any prospects and are not the first EMAIL step"."""
     if step.type != "EMAIL":
         return f"step {step.id} is a {step.type} step: only EMAIL steps can be deleted"
-    if next(s for s in campaign.steps if s.type == "EMAIL") is step:
+    if first_email_step(campaign) is step:
         return f"step {step.id} is the campaign's first EMAIL step"
     if step.processed > 0:
         return f"step {step.id} has processed {step.processed} prospects"
