@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from tests.emulator import spec_payloads
-from tests.emulator.emu_helpers import add_step, chain, create, local_client, minimal_create
+from tests.emulator.emu_helpers import add_step, chain, create, listed, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle
+from wpsync.emulator.stats import CAMPAIGN_COUNTERS
 
 STEP_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 SETTINGS_DEFAULTS = {
@@ -22,6 +23,13 @@ SETTINGS_DEFAULTS = {
     "auto_pause_prospect_from_domain": False,
     "catch_all_verification_mode": "BALANCED",
 }
+# Shown on every full payload, as live GETs do (api-notes); the values are the emulator's choice.
+LIVE_SETTINGS = {
+    "auto_pause_prospect_from_domain_statuses": ["REPLIED", "BOUNCED"],
+    "count_followup_delay_in_working_days": False,
+}
+LIVE_TOP_LEVEL = {"bounce_shield_enabled": True, "bounce_shield_threshold": 5}
+EMPTY = {"message": "There are no campaigns."}
 
 
 def without_ids(payload: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +54,8 @@ def expected(request: dict[str, Any]) -> dict[str, Any]:
     out.setdefault("name", "My campaign #0")
     out["status"] = "DRAFT"
     out.setdefault("email_account_ids", [])
-    out["settings"] = SETTINGS_DEFAULTS | out["settings"]
+    out["settings"] = SETTINGS_DEFAULTS | out["settings"] | LIVE_SETTINGS
+    out.update(LIVE_TOP_LEVEL)
     for step in chain(out)[1:]:
         step["followup_after"] = {"range": "DAY", "value": 1} | step.get("followup_after", {})
         step.setdefault("followup", None)
@@ -94,6 +103,7 @@ def test_linkedin_example_gets_every_settings_default(api: httpx.Client) -> None
         "open_disabled_list": [],
         "auto_pause_prospect_from_domain": False,
         "catch_all_verification_mode": "BALANCED",
+        **LIVE_SETTINGS,
     }
     visit, connect = chain(created)[1:]
     assert visit["followup_after"] == {"range": "DAY", "value": 3}
@@ -145,7 +155,7 @@ def test_campaign_ids_count_up_across_accounts(emulator: EmulatorHandle, api: ht
     with local_client(emulator.base_url, "other-key") as other:
         second = create(other)["id"]
         assert other.get(f"/v2/campaigns/{first}").status_code == 404
-        assert [c["id"] for c in other.get("/v1/campaign_list").json()] == [second]
+        assert [c["id"] for c in listed(other)] == [second]
     assert second == first + 1
 
 
@@ -155,8 +165,8 @@ def test_campaign_list_filters_by_status_and_adds_step_stats_for_one_id(
     draft = create(api, minimal_create(name="draft"))
     running = create(api, minimal_create(name="running"))
     assert api.post(f"/v2/campaigns/{running['id']}/run").status_code == 200
-    listed = api.get("/v1/campaign_list").json()
-    assert listed == [
+    rows = api.get("/v1/campaign_list").json()
+    assert rows == [
         {"id": draft["id"], "name": "draft", "status": "DRAFT"},
         {"id": running["id"], "name": "running", "status": "RUNNING"},
     ]
@@ -165,15 +175,30 @@ def test_campaign_list_filters_by_status_and_adds_step_stats_for_one_id(
     ]
     both = api.get("/v1/campaign_list", params={"status": "RUNNING,DRAFT"}).json()
     assert len(both) == 2
-    start, email = chain(running)
+    _, email = chain(running)
     emulator.mark_processed(running["id"], email["id"], 7)
     [row] = api.get("/v1/campaign_list", params={"id": running["id"]}).json()
-    assert row["stats"] == {
-        "steps": [
-            {"step_id": start["id"], "type": "START", "processed": 0},
-            {"step_id": email["id"], "type": "EMAIL", "processed": 7},
-        ]
-    }
+    assert set(row) == {"id", "name", "status", "stats"}
+    counters = {k: v for k, v in row["stats"].items() if k != "emails"}
+    assert counters == dict.fromkeys(CAMPAIGN_COUNTERS, 0) | {"prospects": 7, "sent": 7}
+    assert row["stats"]["emails"] == [
+        {
+            "subject": "Hello {{FIRST_NAME}}",
+            "msg": "<p>Hi</p>",
+            "days": ["MONDAY"],
+            "follow_up": 1,
+            "condition": None,
+            "number": 1,
+            "step": 1,
+            "emailSend": 7,
+            "toSend": 0,
+            "delivery": 0,
+            "open": 0,
+            "reply": 0,
+            "invalid": 0,
+            "bounce": 0,
+        }
+    ]
 
 
 def test_mailboxes_are_a_bare_array_with_smtp_and_imap_entries(
@@ -185,9 +210,13 @@ def test_mailboxes_are_a_bare_array_with_smtp_and_imap_entries(
     by_id = {b["id"]: b for b in boxes}
     assert by_id[112233] == {
         "id": 112233,
-        "email": "sales@example.com",
         "type": "SMTP",
-        "details": {"error": None},
+        "details": {"email": "sales@example.com", "error": None, "imap_id": 1112233},
+    }
+    assert by_id[1112233] == {
+        "id": 1112233,
+        "type": "IMAP",
+        "details": {"email": "sales@example.com", "error": None, "imap_id": None},
     }
     assert {b["type"] for b in boxes} == {"SMTP", "IMAP"}
     assert by_id[555]["details"]["error"]
@@ -230,8 +259,8 @@ def test_make_editable_then_append(emulator: EmulatorHandle, api: httpx.Client, 
 
 def test_campaign_list_parameters(api: httpx.Client) -> None:
     create(api)
-    assert api.get("/v1/campaign_list", params={"id": 999999}).json() == []
-    assert api.get("/v1/campaign_list", params={"status": "PAUSED"}).json() == []
+    assert api.get("/v1/campaign_list", params={"id": 999999}).json() == EMPTY
+    assert api.get("/v1/campaign_list", params={"status": "PAUSED"}).json() == EMPTY
     for name, value in (("id", "abc"), ("status", "DRAFT,LIVE")):
         response = api.get("/v1/campaign_list", params={name: value})
         assert response.status_code == 400

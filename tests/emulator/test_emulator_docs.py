@@ -34,6 +34,12 @@ def test_every_fault_kind_is_documented(kind: str) -> None:
         "ALREADY_EDITABLE",
         "UNKNOWN",
         "STEP_NOT_EXIST",
+        "VERSION_NOT_EXIST",
+        "STEP_NOT_DELETABLE",
+        "CAMPAIGN_IN_WORKFLOW",
+        "API_UNSUPPORTED_CAMPAIGN_FEATURES",
+        "E_TOO_MANY_REQUESTS",
+        "E_SESSION",
     ],
 )
 def test_every_error_code_is_documented(code: str) -> None:

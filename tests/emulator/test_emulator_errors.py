@@ -8,7 +8,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.emu_helpers import add_step, chain, create, email_step, local_client, minimal_create
+from tests.emulator.emu_helpers import (
+    add_step,
+    chain,
+    create,
+    email_step,
+    listed,
+    local_client,
+    minimal_create,
+)
 from wpsync.emulator.server import EmulatorHandle
 
 
@@ -126,7 +134,7 @@ def test_401_for_a_missing_or_unknown_key(
 
 
 @pytest.mark.parametrize(
-    "path", ["/v2/nothing", "/v3/campaigns", "/v2/campaigns/1/steps/x", "/v2/campaigns/"]
+    "path", ["/v2/nothing", "/v3/campaigns", "/v2/campaigns/1/steps/x/y", "/v2/campaigns/"]
 )
 def test_404_unknown_url(api: httpx.Client, path: str) -> None:
     titled(api.get(path), 404, "Not Found", "Requested resource does not exist")
@@ -163,9 +171,9 @@ def test_404_for_another_accounts_campaign(emulator: EmulatorHandle, api: httpx.
 
 
 def test_405_wrong_method_on_a_known_path(api: httpx.Client) -> None:
-    response = api.delete("/v2/campaigns/1001")
-    titled(response, 405, "Method Not Allowed", "Method DELETE is not supported here")
-    assert response.headers["allow"] == "GET"
+    response = api.put("/v2/campaigns/1001")
+    titled(response, 405, "Method Not Allowed", "Method PUT is not supported here")
+    assert response.headers["allow"] == "GET, PATCH, DELETE"
 
 
 def test_415_body_that_is_not_declared_json(api: httpx.Client) -> None:
@@ -329,7 +337,7 @@ def test_500_unknown_on_create(emulator: EmulatorHandle, api: httpx.Client) -> N
         "UNKNOWN",
         "Unknown error during create campaign call",
     )
-    assert api.get("/v1/campaign_list").json() == []
+    assert listed(api) == []
 
 
 def test_500_unknown_on_add_step(emulator: EmulatorHandle, api: httpx.Client) -> None:

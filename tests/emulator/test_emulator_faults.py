@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.emulator.emu_helpers import add_step, chain, create, local_client, minimal_create
+from tests.emulator.emu_helpers import add_step, chain, create, listed, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle
 
 
 def campaigns(api: httpx.Client) -> list[int]:
-    return [c["id"] for c in api.get("/v1/campaign_list").json()]
+    return [c["id"] for c in listed(api)]
 
 
 def test_500_hits_the_next_n_matching_requests_only(emulator: EmulatorHandle, api: httpx.Client) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.emulator.emu_helpers import chain, create, local_client, minimal_create
+from tests.emulator.emu_helpers import chain, create, listed, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle, running_emulator, serve
 from wpsync.errors import WpsyncError
 
@@ -106,10 +106,10 @@ def test_reset_empties_every_account_but_keeps_the_keys(emulator: EmulatorHandle
         emulator.seed_mailbox(9, api_key="other-key")
         emulator.add_fault("500", api_key="other-key")
         emulator.reset()
-        assert other.get("/v1/campaign_list").json() == []
+        assert listed(other) == []
         assert 9 not in [b["id"] for b in other.get("/v2/mailboxes").json()]
         assert other.get("/v2/mailboxes").status_code == 200  # the fault went too
-    assert api.get("/v1/campaign_list").json() == []
+    assert listed(api) == []
     assert 112233 in [b["id"] for b in api.get("/v2/mailboxes").json()]  # re-seeded
 
 
@@ -199,3 +199,28 @@ def test_serve_reports_a_corrupt_state_file_as_a_wpsync_error(tmp_path: Path) ->
     state.write_text("{", encoding="utf-8")
     with pytest.raises(WpsyncError, match=r"emulator: .*emulator\.json: not a wpsync emulator state file"):
         serve("127.0.0.1", 0, [], state, False)
+
+
+def test_cli_latency_ms_delays_every_request() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wpsync", "emulator", "--port", "0", "--latency-ms", "150"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().removeprefix("wpsync emulator listening on ").strip()
+        with local_client(base, "any-key") as api:
+            for _ in range(2):
+                started = time.perf_counter()
+                assert api.get("/v2/mailboxes").status_code == 200
+                assert time.perf_counter() - started >= 0.15
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+
+
+def test_serve_refuses_a_latency_out_of_range() -> None:
+    with pytest.raises(WpsyncError, match="latency must be between 0 and 60 s"):
+        serve("127.0.0.1", 0, [], None, False, latency=61)

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.emu_helpers import chain, create, email_step, minimal_create
+from tests.emulator.emu_helpers import chain, create, email_step, listed, minimal_create
 
 DELETE = object()
 
@@ -613,7 +613,7 @@ def test_create_refuses(api: httpx.Client, base: str, edits: dict[str, Any], pro
 def test_refusals_create_nothing(api: httpx.Client) -> None:
     for _, base, edits, _ in CREATE_REFUSALS[:10]:
         api.post("/v2/campaigns", json=build(base, edits))
-    assert api.get("/v1/campaign_list").json() == []
+    assert listed(api) == []
 
 
 JSON = {"content-type": "application/json"}

@@ -19,10 +19,22 @@ from wpsync.cli.app import main
 @click.option(
     "--seed-examples", is_flag=True, help="Create the mailboxes and LinkedIn account of the spec examples."
 )
+@click.option(
+    "--latency-ms",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 60_000),
+    help="Add this much latency to every API request (for benchmarks).",
+)
 def emulator(
-    host: str, port: int, api_keys: tuple[str, ...], persist: Path | None, seed_examples: bool
+    host: str,
+    port: int,
+    api_keys: tuple[str, ...],
+    persist: Path | None,
+    seed_examples: bool,
+    latency_ms: int,
 ) -> None:
     """Serve a local, strict Woodpecker API emulator over HTTP (for tests, demos and rehearsals)."""
     from wpsync.emulator.server import serve
 
-    serve(host, port, list(api_keys), persist, seed_examples)
+    serve(host, port, list(api_keys), persist, seed_examples, latency=latency_ms / 1000)

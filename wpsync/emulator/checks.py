@@ -19,15 +19,33 @@ REFUSE_EMAIL_STEP_WITHOUT_MAILBOXES = True
 
 
 def create_conflicts(body: Body, account: Account) -> list[str]:
-    problems = [
-        f"email_account_ids[{i}]: {problem}"
-        for i, mailbox_id in enumerate(body.get("email_account_ids") or [])
-        if (problem := _mailbox_problem(account, mailbox_id))
-    ]
+    problems = mailbox_conflicts(body.get("email_account_ids") or [], account)
     for path, step in iter_chain(body["steps"]):
         if step["type"] == "LINKEDIN":
             problems += _linkedin_problems(account, step["body"], f"{path}.body")
     return problems
+
+
+def mailbox_conflicts(mailbox_ids: list[int], account: Account) -> list[str]:
+    """Create's and PATCH's check of ``email_account_ids`` against the account's mailboxes."""
+    return [
+        f"email_account_ids[{i}]: {problem}"
+        for i, mailbox_id in enumerate(mailbox_ids)
+        if (problem := _mailbox_problem(account, mailbox_id))
+    ]
+
+
+def note_conflict(account: Account, linkedin_account_id: int, message: object) -> list[str]:
+    """A connection note longer than the step's CLASSIC LinkedIn account allows (version PATCH)."""
+    linkedin = account.linkedin_accounts.get(linkedin_account_id)
+    if linkedin is None or linkedin.level != "CLASSIC" or not isinstance(message, str):
+        return []
+    if len(message) <= CLASSIC_NOTE_MAX:
+        return []
+    return [
+        f"message: a CLASSIC LinkedIn account allows at most {CLASSIC_NOTE_MAX} characters in a "
+        f"connection note, not {len(message)}"
+    ]
 
 
 def add_step_conflicts(campaign: Campaign) -> list[str]:
@@ -45,7 +63,7 @@ def _mailbox_problem(account: Account, mailbox_id: int) -> str | None:
         return f"mailbox {mailbox_id} does not exist in this account"
     if mailbox.type != "SMTP":
         return f"mailbox {mailbox_id} is an {mailbox.type} entry; campaigns take SMTP ids"
-    if mailbox.error:
+    if not mailbox.sends:  # "Connected conditionally." still sends [doc]
         return f"mailbox {mailbox_id} ({mailbox.email}) has connection problems: {mailbox.error}"
     return None
 

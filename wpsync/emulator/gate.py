@@ -7,17 +7,59 @@ middleware would turn it into a 500 response first.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wpsync.emulator.runtime import Emulator, Fault
-from wpsync.emulator.web import too_many_requests, unauthorized, unknown_error
+from wpsync.emulator.runtime import V1_FAULTS, Emulator, Fault
+from wpsync.emulator.store import Store
+from wpsync.emulator.web import (
+    bad_parameter,
+    parse_id,
+    titled,
+    too_many_requests,
+    unauthorized,
+    unknown_error,
+)
+
+COMPANY_HEADER = "x-company-id"
+
+
+def unknown_company(company_id: int) -> JSONResponse:
+    # [assume] The agency docs do not say what an HQ key gets for a company it does not hold: 403 in the
+    # gateway shape, as for any other key that may not act there.
+    return titled(403, "Forbidden", f"Company {company_id} is not a client company of this account")
+
+
+def resolve_account(store: Store, scope: Scope) -> str | Response:
+    """The store key the request acts for: the key's own account, or (HQ key + ``x-company-id``) one of
+    its client companies; otherwise the error response to send."""
+    headers = Headers(scope=scope)
+    account = store.authenticate(headers.get("x-api-key"))
+    if account is None:
+        return unauthorized()
+    raw = headers.get(COMPANY_HEADER)
+    if raw is None:
+        return account
+    company_id = parse_id(raw.strip())
+    if company_id is None:
+        return bad_parameter(COMPANY_HEADER, raw)
+    company = store.act_for(account, company_id)
+    return unknown_company(company_id) if company is None else company
+
+
+def v1_error(kind: str) -> JSONResponse:
+    """A v1 error the way v1 sends it: inside an HTTP 200."""
+    code, msg = V1_FAULTS[kind]
+    return JSONResponse({"status": {"status": "ERROR", "code": code, "msg": msg}})
+
+
+BODY_METHODS = ("POST", "PATCH")  # the request log keeps the body of these
 
 
 class ConnectionCut(Exception):
@@ -30,28 +72,38 @@ class Gate:
         self.api = api
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        account = self.emulator.store.authenticate(Headers(scope=scope).get("x-api-key"))
-        if account is None:
-            # Not logged: there is no account to log it under, and the key must not be written anywhere.
-            await unauthorized()(scope, receive, send)
+        account = resolve_account(self.emulator.store, scope)
+        if isinstance(account, Response):
+            # Not logged: there may be no account to log it under, and the key is never written anywhere.
+            await account(scope, receive, send)
             return
         scope["wpsync.account"] = account
-        body = await _read_body(receive)
+        body, complete = await _read_body(receive)
         controls = self.emulator.controls_for(account)
         entry = _log_entry(scope, account, body)
         controls.requests.append(entry)
+        if not complete:
+            # The client went away mid-body: there is nobody to answer and nothing valid to carry out.
+            entry["status"] = None
+            return
         fault = controls.take_fault(scope["method"], scope["path"])
         entry["fault"] = fault.kind if fault else None
+        if fault is not None and fault.kind in V1_FAULTS:
+            # The v1 form of a 429 (or a session error): answered at once, without queueing.
+            entry["status"] = 200
+            await v1_error(fault.kind)(scope, receive, send)
+            return
         limiter = self.emulator.limiter
-        if (fault is not None and fault.kind == "429") or not await limiter.acquire(account):
+        lane = None if fault is not None and fault.kind == "429" else await limiter.acquire(account)
+        if lane is None:
             entry["status"] = 429
             await too_many_requests()(scope, receive, send)
             return
         try:
-            await asyncio.sleep(controls.latency)
+            await self.emulator.pause(controls.latency)
             await self._process(scope, _replay(body, receive), send, entry, fault)
         finally:
-            limiter.release(account)
+            limiter.release(lane)
 
     async def _process(
         self, scope: Scope, receive: Receive, send: Send, entry: dict[str, Any], fault: Fault | None
@@ -66,7 +118,7 @@ class Gate:
         if kind == "timeout":
             assert fault is not None
             # The request is then handled normally: a client that gave up cannot know whether it committed.
-            await asyncio.sleep(fault.seconds)
+            await self.emulator.pause(fault.seconds)
         messages: list[Message] = []
 
         held = kind in ("drop_after_commit", "stall_after_commit")
@@ -87,7 +139,7 @@ class Gate:
             # Committed, and the log already shows its status, but the answer is held back: a test can
             # kill the client in exactly the window where the server has changed and the client has not heard.
             assert fault is not None
-            await asyncio.sleep(fault.seconds)
+            await self.emulator.pause(fault.seconds)  # a reset ends the stall at once
             for message in messages:
                 await send(message)
 
@@ -108,16 +160,16 @@ async def _cut(send: Send, start: Message | None) -> NoReturn:
     raise ConnectionCut
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    """The request body, and False if the client disconnected before sending all of it."""
+    chunks: list[bytes] = []
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break
+            return b"".join(chunks), False  # http.disconnect
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks), True
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -141,10 +193,11 @@ def _log_entry(scope: Scope, account: str, body: bytes) -> dict[str, Any]:
         "path": scope["path"],
         "query": scope["query_string"].decode("latin-1"),
         "key_hash": account[:12],  # a prefix of the key's SHA-256: tells keys apart, reveals nothing
+        "company_id": int(account.partition(":")[2]) if ":" in account else None,
         "status": None,
         "fault": None,
     }
-    if scope["method"] == "POST":
+    if scope["method"] in BODY_METHODS:
         try:
             entry["body"] = json.loads(body) if body else None
         except (ValueError, RecursionError):

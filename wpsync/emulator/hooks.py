@@ -9,15 +9,28 @@ it measures. Bodies are checked as strictly as the API's, so a typo in a test fa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from wpsync.emulator.runtime import DEFAULT_TIMEOUT_SECONDS, FAULT_KINDS, Emulator, Fault
+from wpsync.emulator import payload
+from wpsync.emulator.gate import resolve_account
+from wpsync.emulator.runtime import (
+    DEFAULT_TIMEOUT_SECONDS,
+    EMPTY_LIST_FORMS,
+    FAULT_KINDS,
+    MAX_FAULT_COUNT,
+    MAX_FAULT_SECONDS,
+    MAX_LATENCY_SECONDS,
+    Emulator,
+    Fault,
+)
+from wpsync.emulator.stats import CAMPAIGN_COUNTERS, EMAIL_COUNTERS
 from wpsync.emulator.store import (
+    CONDITIONAL_ERROR,
     LEVELS,
     MAILBOX_TYPES,
     SESSION_STATUSES,
@@ -30,12 +43,11 @@ from wpsync.emulator.store import (
 from wpsync.emulator.web import (
     Router,
     campaign_not_found,
-    coded,
     input_failure,
     parse_id,
     parse_json,
     route,
-    unauthorized,
+    step_not_found,
 )
 
 DISCONNECTED_ERROR = "SMTP connection failed: authentication rejected"
@@ -51,8 +63,28 @@ def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _seconds(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+@dataclass(frozen=True)
+class _Bounded:
+    """A number from 0 to ``limit`` (an integer if ``whole``); a refusal names the limit."""
+
+    limit: float
+    whole: bool = False
+
+    def __call__(self, value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int if self.whole else int | float):
+            return False
+        return 0 <= value <= self.limit
+
+
+def _connected(value: object) -> bool:
+    return isinstance(value, bool) or value == "conditional"
+
+
+def _counters(names: tuple[str, ...]) -> Check:
+    def check(value: object) -> bool:
+        return isinstance(value, dict) and all(k in names and _count(v) for k, v in value.items())
+
+    return check
 
 
 def _text(value: object) -> bool:
@@ -77,11 +109,11 @@ async def _read(request: Request, required: Mapping[str, Check], optional: Mappi
     problems = [f"{key}: unknown field" for key in body if key not in required and key not in optional]
     problems += [f"{key}: is required" for key in required if key not in body]
     checks = {**required, **optional}
-    problems += [
-        f"{key}: invalid value {value!r}"
-        for key, value in body.items()
-        if key in checks and not checks[key](value)
-    ]
+    for key, value in body.items():
+        check = checks.get(key)
+        if check is not None and not check(value):
+            limit = f" (from 0 to {check.limit:g})" if isinstance(check, _Bounded) else ""
+            problems.append(f"{key}: invalid value {value!r}{limit}")
     return input_failure("; ".join(problems)) if problems else body
 
 
@@ -96,6 +128,11 @@ class Hooks:
                 route("POST", "/_emulator/linkedin_accounts", self.linkedin_account),
                 route("POST", f"{campaign}/status", self.status),
                 route("POST", f"{campaign}/steps/{{step_id}}/processed", self.processed),
+                route("POST", f"{campaign}/steps/{{step_id}}/stats", self.step_stats),
+                route("POST", f"{campaign}/stats", self.campaign_stats),
+                route("POST", f"{campaign}/flags", self.flags),
+                route("POST", "/_emulator/companies", self.company),
+                route("POST", "/_emulator/empty_list", self.empty_list),
                 route("POST", "/_emulator/latency", self.latency),
                 route("POST", "/_emulator/faults", self.fault),
                 route("GET", "/_emulator/requests", self.requests),
@@ -104,9 +141,10 @@ class Hooks:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        account = self.emulator.store.authenticate(Headers(scope=scope).get("x-api-key"))
-        if account is None:
-            await unauthorized()(scope, receive, send)
+        # Hooks act for the same account the API would: the key's, or its client company's.
+        account = resolve_account(self.emulator.store, scope)
+        if isinstance(account, Response):
+            await account(scope, receive, send)
             return
         scope["wpsync.account"] = account
         await self.router(scope, receive, send)
@@ -129,17 +167,19 @@ class Hooks:
     async def mailbox(self, request: Request) -> Response:
         body = await _read(
             request,
-            {"id": _int, "email": _text, "connected": _flag},
-            {"type": _one_of(MAILBOX_TYPES), "error": _text},
+            {"id": _int, "email": _text, "connected": _connected},
+            {"type": _one_of(MAILBOX_TYPES), "error": _text, "imap_id": _int},
         )
         if isinstance(body, Response):
             return body
-        error = None if body["connected"] else body.get("error", DISCONNECTED_ERROR)
-        box = Mailbox(body["id"], body["email"], body.get("type", "SMTP"), error)
+        connected = body["connected"]
+        if connected == "conditional":
+            error: str | None = CONDITIONAL_ERROR  # still sends [doc]
+        else:
+            error = None if connected else body.get("error", DISCONNECTED_ERROR)
+        box = Mailbox(body["id"], body["email"], body.get("type", "SMTP"), error, body.get("imap_id"))
         self.account(request).mailboxes[box.id] = box
-        return self.saved(
-            {"id": box.id, "email": box.email, "type": box.type, "details": {"error": box.error}}
-        )
+        return self.saved(payload.render_mailbox(box))
 
     async def linkedin_account(self, request: Request) -> Response:
         body = await _read(
@@ -172,12 +212,64 @@ class Hooks:
             return campaign_not_found()
         step = campaign.step(request.path_params["step_id"])
         if step is None:
-            return coded(404, "STEP_NOT_EXIST", "Step not found")
+            return step_not_found()
         step.processed = body["count"]
         return self.saved({"campaign_id": campaign.id, "step_id": step.id, "processed": step.processed})
 
+    async def step_stats(self, request: Request) -> Response:
+        body = await _read(request, {"counters": _counters(EMAIL_COUNTERS)}, {})
+        if isinstance(body, Response):
+            return body
+        campaign = self._campaign(request)
+        if campaign is None:
+            return campaign_not_found()
+        step = campaign.step(request.path_params["step_id"])
+        if step is None or step.type != "EMAIL":
+            return step_not_found()  # only EMAIL steps have an ``emails`` entry
+        step.stats.update(body["counters"])
+        return self.saved({"campaign_id": campaign.id, "step_id": step.id, "counters": step.stats})
+
+    async def campaign_stats(self, request: Request) -> Response:
+        body = await _read(request, {"counters": _counters(CAMPAIGN_COUNTERS)}, {})
+        if isinstance(body, Response):
+            return body
+        campaign = self._campaign(request)
+        if campaign is None:
+            return campaign_not_found()
+        campaign.stats.update(body["counters"])
+        return self.saved({"campaign_id": campaign.id, "counters": campaign.stats})
+
+    async def flags(self, request: Request) -> Response:
+        body = await _read(request, {}, {"unsupported": _flag, "in_workflow": _flag})
+        if isinstance(body, Response):
+            return body
+        campaign = self._campaign(request)
+        if campaign is None:
+            return campaign_not_found()
+        campaign.unsupported = body.get("unsupported", campaign.unsupported)
+        campaign.in_workflow = body.get("in_workflow", campaign.in_workflow)
+        return self.saved(
+            {"id": campaign.id, "unsupported": campaign.unsupported, "in_workflow": campaign.in_workflow}
+        )
+
+    async def company(self, request: Request) -> Response:
+        body = await _read(request, {"id": _int, "name": _text}, {})
+        if isinstance(body, Response):
+            return body
+        if ":" in request.scope["wpsync.account"]:
+            return input_failure("x-company-id: companies are added to the HQ account itself")
+        self.account(request).companies[body["id"]] = body["name"]
+        return self.saved({"id": body["id"], "name": body["name"]})
+
+    async def empty_list(self, request: Request) -> Response:
+        body = await _read(request, {"form": _one_of(EMPTY_LIST_FORMS)}, {})
+        if isinstance(body, Response):
+            return body
+        self.emulator.controls_for(request.scope["wpsync.account"]).empty_list = body["form"]
+        return JSONResponse({"form": body["form"]})
+
     async def latency(self, request: Request) -> Response:
-        body = await _read(request, {"seconds": _seconds}, {})
+        body = await _read(request, {"seconds": _Bounded(MAX_LATENCY_SECONDS)}, {})
         if isinstance(body, Response):
             return body
         self.emulator.controls_for(request.scope["wpsync.account"]).latency = float(body["seconds"])
@@ -187,7 +279,12 @@ class Hooks:
         body = await _read(
             request,
             {"kind": _one_of(FAULT_KINDS)},
-            {"count": _count, "method": _text, "path_prefix": _text, "seconds": _seconds},
+            {
+                "count": _Bounded(MAX_FAULT_COUNT, whole=True),
+                "method": _text,
+                "path_prefix": _text,
+                "seconds": _Bounded(MAX_FAULT_SECONDS),
+            },
         )
         if isinstance(body, Response):
             return body

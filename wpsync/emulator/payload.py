@@ -7,13 +7,14 @@ steps nested START → followup → … → ``"followup": null``. Inputs here ha
 
 from __future__ import annotations
 
+import copy
 import secrets
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 from wpsync.emulator.step_rules import DAYS
-from wpsync.emulator.store import Campaign, Step
+from wpsync.emulator.store import Campaign, Mailbox, Step
 
 DEFAULT_NAME = "My campaign #0"
 SETTINGS_DEFAULTS: dict[str, Any] = {
@@ -25,6 +26,16 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "catch_all_verification_mode": "BALANCED",
 }
 LETTERS = "ABCDE"
+# [assume] Live GET payloads carry keys the spec does not list (api-notes "Values and limits"); their
+# values are not documented, so these are ours. They are shown, never accepted in a request body.
+LIVE_SETTINGS_EXTRAS: dict[str, Any] = {
+    "auto_pause_prospect_from_domain_statuses": ["REPLIED", "BOUNCED"],
+    "count_followup_delay_in_working_days": False,
+}
+LIVE_TOP_LEVEL_EXTRAS: dict[str, Any] = {
+    "bounce_shield_enabled": True,
+    "bounce_shield_threshold": 5,
+}
 
 Body = dict[str, Any]
 
@@ -117,6 +128,22 @@ def render(campaign: Campaign) -> Body:
         "name": campaign.name,
         "status": campaign.status,
         "email_account_ids": campaign.email_account_ids,
-        "settings": campaign.settings,
+        "settings": {**campaign.settings, **LIVE_SETTINGS_EXTRAS},
         "steps": chain,
+        **LIVE_TOP_LEVEL_EXTRAS,
     }
+
+
+def render_mailbox(mailbox: Mailbox) -> Body:
+    """One entry of GET /v2/mailboxes: ``{"id", "type", "details": {"email", "error", "imap_id"}}`` [doc]."""
+    return {
+        "id": mailbox.id,
+        "type": mailbox.type,
+        "details": {"email": mailbox.email, "error": mailbox.error, "imap_id": mailbox.imap_id},
+    }
+
+
+def apply_settings(campaign: Campaign, settings: Body) -> None:
+    """PATCH: each given setting replaces its value alone; null means the default where null is allowed."""
+    for key, value in settings.items():
+        campaign.settings[key] = copy.deepcopy(SETTINGS_DEFAULTS.get(key)) if value is None else value

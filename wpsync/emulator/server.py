@@ -22,6 +22,7 @@ import uvicorn
 from wpsync.emulator.app import EmulatorApp, create_app
 from wpsync.emulator.gate import ConnectionCut
 from wpsync.emulator.ratelimit import QUEUE_SIZE, QUEUE_WAIT
+from wpsync.emulator.runtime import MAX_LATENCY_SECONDS
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
@@ -78,14 +79,25 @@ def _url(host: str, sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def serve(host: str, port: int, api_keys: list[str], persist: Path | None, seed_examples: bool) -> None:
-    """Serve until Ctrl-C. Prints one line saying where.
+def serve(
+    host: str,
+    port: int,
+    api_keys: list[str],
+    persist: Path | None,
+    seed_examples: bool,
+    *,
+    latency: float = 0.0,
+) -> None:
+    """Serve until Ctrl-C. Prints one line saying where. ``latency`` (seconds) is added to every API
+    request of every account, as ``set_latency`` would (for benchmarks against a realistic round trip).
 
-    Raises WpsyncError (one line for the CLI, exit 1) when the state file is unreadable or the address
-    cannot be bound.
+    Raises WpsyncError (one line for the CLI, exit 1) when the state file is unreadable, the latency is
+    out of range or the address cannot be bound.
     """
+    if not 0 <= latency <= MAX_LATENCY_SECONDS:
+        raise WpsyncError(f"emulator: latency must be between 0 and {MAX_LATENCY_SECONDS:g} s")
     try:
-        app = create_app(api_keys, persist=persist, seed_examples=seed_examples)
+        app = create_app(api_keys, persist=persist, seed_examples=seed_examples, latency=latency)
     except ValueError as exc:
         raise WpsyncError(f"emulator: {exc}") from exc
     try:
@@ -104,26 +116,45 @@ def serve(host: str, port: int, api_keys: list[str], persist: Path | None, seed_
 
 
 class EmulatorHandle:
-    """A running emulator, with the hooks as methods. ``api_key`` is the key hooks use by default."""
+    """A running emulator, with the hooks as methods. ``api_key`` is the key hooks use by default;
+    ``company_id`` (see ``company``) makes every hook act for that client company of the key's agency."""
 
-    def __init__(self, root_url: str, api_key: str) -> None:
+    def __init__(
+        self,
+        root_url: str,
+        api_key: str,
+        *,
+        company_id: int | None = None,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.root_url = root_url
         self.base_url = f"{root_url}/rest"
         self.api_key = api_key
+        self.company_id = company_id
         import httpx  # only tests need a client; `wpsync emulator` starts faster without it
 
         # Plain HTTP to the emulator: verify=False only skips loading a CA bundle (~40 ms per handle).
-        self._client: httpx.Client = httpx.Client(timeout=30, verify=False)
+        self._owns_client = client is None
+        self._client: httpx.Client = client or httpx.Client(timeout=30, verify=False)
 
     def close(self) -> None:
-        self._client.close()
+        if self._owns_client:
+            self._client.close()
+
+    def company(self, company_id: int, *, api_key: str | None = None) -> EmulatorHandle:
+        """A handle whose hooks act for a client company of the agency (HQ) key, as API requests with
+        ``x-company-id`` do. Register the company first with ``add_company``. Shares this handle's
+        connection; closing it is not needed."""
+        return EmulatorHandle(
+            self.root_url, api_key or self.api_key, company_id=company_id, client=self._client
+        )
 
     def hook(self, method: str, path: str, body: Any = None, *, api_key: str | None = None) -> Any:
+        headers = {"x-api-key": api_key or self.api_key}
+        if self.company_id is not None:
+            headers["x-company-id"] = str(self.company_id)
         response = self._client.request(
-            method,
-            f"{self.root_url}/_emulator{path}",
-            json=body,
-            headers={"x-api-key": api_key or self.api_key},
+            method, f"{self.root_url}/_emulator{path}", json=body, headers=headers
         )
         response.raise_for_status()
         return response.json()
@@ -132,13 +163,23 @@ class EmulatorHandle:
         self,
         mailbox_id: int,
         email: str | None = None,
-        connected: bool = True,
+        connected: bool | str = True,
         *,
         type: str = "SMTP",
+        imap_id: int | None = None,
         api_key: str | None = None,
     ) -> Any:
-        body = {"id": mailbox_id, "email": email or f"box{mailbox_id}@example.com", "connected": connected}
-        return self.hook("POST", "/mailboxes", body | {"type": type}, api_key=api_key)
+        """``connected``: True, False (``details.error`` set: create refuses it) or ``"conditional"``
+        (``details.error == "Connected conditionally."``, and it still sends)."""
+        body: dict[str, Any] = {
+            "id": mailbox_id,
+            "email": email or f"box{mailbox_id}@example.com",
+            "connected": connected,
+            "type": type,
+        }
+        if imap_id is not None:
+            body["imap_id"] = imap_id
+        return self.hook("POST", "/mailboxes", body, api_key=api_key)
 
     def seed_linkedin(
         self,
@@ -160,6 +201,43 @@ class EmulatorHandle:
     ) -> Any:
         path = f"/campaigns/{campaign_id}/steps/{step_id}/processed"
         return self.hook("POST", path, {"count": count}, api_key=api_key)
+
+    def set_step_stats(
+        self, campaign_id: int, step_id: str, *, api_key: str | None = None, **counters: int
+    ) -> Any:
+        """Override counters of an EMAIL step's ``emails`` entry (emailSend, toSend, delivery, open,
+        reply, invalid, bounce) in ``campaign_list?id=``."""
+        path = f"/campaigns/{campaign_id}/steps/{step_id}/stats"
+        return self.hook("POST", path, {"counters": counters}, api_key=api_key)
+
+    def set_campaign_stats(self, campaign_id: int, *, api_key: str | None = None, **counters: int) -> Any:
+        """Override campaign counters (prospects, sent, …, check) in ``campaign_list?id=``."""
+        return self.hook("POST", f"/campaigns/{campaign_id}/stats", {"counters": counters}, api_key=api_key)
+
+    def mark_unsupported(
+        self, campaign_id: int, unsupported: bool = True, *, api_key: str | None = None
+    ) -> Any:
+        """Make the campaign look built in the app with IF conditions or manual tasks: GET (and every
+        structure call) answers 409 API_UNSUPPORTED_CAMPAIGN_FEATURES."""
+        body = {"unsupported": unsupported}
+        return self.hook("POST", f"/campaigns/{campaign_id}/flags", body, api_key=api_key)
+
+    def mark_in_workflow(
+        self, campaign_id: int, in_workflow: bool = True, *, api_key: str | None = None
+    ) -> Any:
+        """Put the campaign in a workflow: DELETE answers 409 CAMPAIGN_IN_WORKFLOW."""
+        body = {"in_workflow": in_workflow}
+        return self.hook("POST", f"/campaigns/{campaign_id}/flags", body, api_key=api_key)
+
+    def set_empty_list_form(self, form: str, *, api_key: str | None = None) -> Any:
+        """How an empty ``GET /v1/campaign_list`` answers: ``"message"`` (200 ``{"message": "There are no
+        campaigns."}``, the default) or ``"no_content"`` (204)."""
+        return self.hook("POST", "/empty_list", {"form": form}, api_key=api_key)
+
+    def add_company(self, company_id: int, name: str, *, api_key: str | None = None) -> Any:
+        """Register a client company under the agency (HQ) key: requests with that key and
+        ``x-company-id: company_id`` then act for the company's own, separate account."""
+        return self.hook("POST", "/companies", {"id": company_id, "name": name}, api_key=api_key)
 
     def set_latency(self, seconds: float, *, api_key: str | None = None) -> Any:
         return self.hook("POST", "/latency", {"seconds": seconds}, api_key=api_key)
@@ -197,14 +275,20 @@ def running_emulator(
     *,
     queue_size: int = QUEUE_SIZE,
     queue_wait: float = QUEUE_WAIT,
+    latency: float = 0.0,
 ) -> Iterator[EmulatorHandle]:
     """An emulator on 127.0.0.1 and a free port, served from a background thread until the block ends.
 
     With no ``api_keys`` every non-empty key is accepted as its own account; the handle's hooks then use
-    the key "test-key".
+    the key "test-key". ``latency`` (seconds) starts every account with that ``set_latency``.
     """
     app = create_app(
-        api_keys, persist=persist, seed_examples=seed_examples, queue_size=queue_size, queue_wait=queue_wait
+        api_keys,
+        persist=persist,
+        seed_examples=seed_examples,
+        queue_size=queue_size,
+        queue_wait=queue_wait,
+        latency=latency,
     )
     sock = _bind("127.0.0.1", 0)
     server = _uvicorn(app, quiet_logging_setup=True)

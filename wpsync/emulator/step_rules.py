@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from wpsync.emulator.shapes import Checker, is_int
+from wpsync.emulator.shapes import Checker, is_int, join
 
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 MAX_STEPS = 16
@@ -230,7 +230,7 @@ class StepRules(Checker):
         version = self.fields(value, path, ("message",), ("message",) if direct else ())
         if version is None or "message" not in version:
             return
-        message, mpath = version["message"], f"{path}.message"
+        message, mpath = version["message"], join(path, "message")
         if direct:
             if not (isinstance(message, str) and message.strip()):
                 self.fail(mpath, "must be a non-empty string: a DIRECT_MESSAGE needs content")

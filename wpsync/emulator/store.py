@@ -31,12 +31,22 @@ def key_digest(api_key: str) -> str:
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
 
 
+# [doc] "details.error ... can be "Connected conditionally." for a mailbox that still sends".
+CONDITIONAL_ERROR = "Connected conditionally."
+
+
 @dataclass
 class Mailbox:
     id: int
     email: str
     type: str = "SMTP"
     error: str | None = None  # None: connected without issues
+    imap_id: int | None = None  # an SMTP entry's IMAP twin, as /v2/mailboxes links them
+
+    @property
+    def sends(self) -> bool:
+        """Connected without issues, or only conditionally (which still sends)."""
+        return self.error is None or self.error == CONDITIONAL_ERROR
 
 
 @dataclass
@@ -52,7 +62,8 @@ class Step:
     id: str
     type: str  # START | EMAIL | LINKEDIN
     content: dict[str, Any]  # the response fields other than id, type and followup, defaults filled
-    processed: int = 0
+    processed: int = 0  # prospects the step has processed (mark_processed): gates add/delete-step
+    stats: dict[str, int] = field(default_factory=dict)  # set_step_stats overrides of the v1 counters
 
 
 @dataclass
@@ -63,6 +74,9 @@ class Campaign:
     email_account_ids: list[int]
     settings: dict[str, Any]
     steps: list[Step]
+    stats: dict[str, int] = field(default_factory=dict)  # set_campaign_stats overrides of the v1 counters
+    unsupported: bool = False  # built in the app with features the API cannot show (409 on GET)
+    in_workflow: bool = False  # part of a workflow: DELETE answers 409 CAMPAIGN_IN_WORKFLOW
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -73,6 +87,29 @@ class Account:
     mailboxes: dict[int, Mailbox] = field(default_factory=dict)
     linkedin_accounts: dict[int, LinkedInAccount] = field(default_factory=dict)
     campaigns: dict[int, Campaign] = field(default_factory=dict)
+    companies: dict[int, str] = field(default_factory=dict)  # agency (HQ) accounts: client companies
+
+
+def company_account(hq: str, company_id: int) -> str:
+    """The store key of a client company that an HQ account acts for with ``x-company-id``."""
+    return f"{hq}:{company_id}"
+
+
+def identity(account: str) -> dict[str, Any]:
+    """What ``GET /v1/me`` answers for an account: stable, distinct, derived from the store key.
+
+    [assume] The body of /v1/me is not documented. Ids are derived from the SHA-256 of the key (and the
+    company id for an agency's client company), so they are stable across restarts and processes.
+    """
+    hq, _, company = account.partition(":")
+    user_id = 10_000 + int(hq[:8], 16) % 90_000_000
+    company_id = int(company) if company else 100_000 + int(hq[8:16], 16) % 900_000_000
+    return {
+        "id": user_id,
+        "email": f"user-{hq[:8]}@example.com",
+        "company_id": company_id,
+        "company_name": f"Company {company_id}",
+    }
 
 
 def seed_examples(account: Account) -> None:
@@ -83,8 +120,8 @@ def seed_examples(account: Account) -> None:
         (100002, "ben@example.com"),
         (100003, "carla@example.com"),
     ):
-        account.mailboxes[smtp_id] = Mailbox(smtp_id, email)
         imap_id = smtp_id + IMAP_ID_OFFSET
+        account.mailboxes[smtp_id] = Mailbox(smtp_id, email, imap_id=imap_id)
         account.mailboxes[imap_id] = Mailbox(imap_id, email, type="IMAP")
     account.linkedin_accounts[200002] = LinkedInAccount(
         200002, "Example Sender", "CONNECTED", "SALES_NAVIGATOR"
@@ -112,6 +149,12 @@ class Store:
         if self._allowed is not None and digest not in self._allowed:
             return None
         return digest
+
+    def act_for(self, hq: str, company_id: int) -> str | None:
+        """The store key of the HQ account's client company, or None if it has registered no such company."""
+        if company_id not in self.account(hq).companies:
+            return None
+        return company_account(hq, company_id)
 
     def account(self, digest: str) -> Account:
         account = self.accounts.get(digest)
@@ -143,6 +186,7 @@ class Store:
                     "mailboxes": [asdict(m) for m in account.mailboxes.values()],
                     "linkedin_accounts": [asdict(a) for a in account.linkedin_accounts.values()],
                     "campaigns": [asdict(c) for c in account.campaigns.values()],
+                    "companies": [{"id": i, "name": n} for i, n in account.companies.items()],
                 }
                 for digest, account in self.accounts.items()
             },
@@ -173,6 +217,7 @@ class Store:
                     mailboxes={m["id"]: Mailbox(**m) for m in raw["mailboxes"]},
                     linkedin_accounts={a["id"]: LinkedInAccount(**a) for a in raw["linkedin_accounts"]},
                     campaigns={c["id"]: _campaign(c) for c in raw["campaigns"]},
+                    companies={c["id"]: c["name"] for c in raw.get("companies", [])},
                 )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}: not a wpsync emulator state file: {exc}") from exc

@@ -11,12 +11,34 @@ JSON path of the field (``steps.followup.body.versions[0].subject``) and what is
 from __future__ import annotations
 
 from wpsync.emulator.shapes import Problem, choices, is_int
-from wpsync.emulator.step_rules import StepRules
+from wpsync.emulator.step_rules import SIGNATURES, StepRules
 from wpsync.files.timezones import is_canonical
 
-__all__ = ["Problem", "validate_add_step", "validate_create"]
+__all__ = [
+    "Problem",
+    "validate_add_step",
+    "validate_create",
+    "validate_patch_campaign",
+    "validate_patch_step",
+    "validate_patch_version",
+]
 
 MAX_DAILY_ENROLL = 500
+SETTINGS_REQUIRED = ("timezone", "daily_enroll")
+SETTINGS_OPTIONAL = (
+    "prospect_timezone",
+    "gdpr_unsubscribe",
+    "list_unsubscribe",
+    "open_disabled_list",
+    "auto_pause_prospect_from_domain",
+    "catch_all_verification_mode",
+)
+PATCH_CAMPAIGN_KEYS = ("name", "email_account_ids", "settings")
+PATCH_STEP_KEYS = ("delivery_time",)
+# [assume] Not documented whether followup_after can be patched: no. Named in the 400, not "unknown".
+NOT_PATCHABLE_STEP_KEYS = ("followup_after",)
+PATCH_EMAIL_VERSION_KEYS = ("subject", "message", "signature", "track_opens")
+PATCH_LINKEDIN_VERSION_KEYS = ("message",)
 PROVIDERS = ("google.com", "outlook.com", "OTHER_PROVIDER")
 CATCH_ALL_MODES = ("NONE", "BALANCED", "MAXIMUM", "ONLY_VERIFY")
 
@@ -33,6 +55,43 @@ def validate_add_step(body: object) -> list[Problem]:
     return checker.problems
 
 
+def validate_patch_campaign(body: object) -> list[Problem]:
+    """PATCH /v2/campaigns/{id}: any of name, email_account_ids, settings.* -- each checked as on create."""
+    checker = _Bodies(add_step=False)
+    checker.patch_campaign(body)
+    return checker.problems
+
+
+def validate_patch_step(body: object) -> list[Problem]:
+    """PATCH .../steps/{step_id}: ``{"delivery_time": {...}}``, checked as on create (3 windows a day)."""
+    checker = _Bodies(add_step=False)
+    root = checker.fields(body, "", (*PATCH_STEP_KEYS, *NOT_PATCHABLE_STEP_KEYS), PATCH_STEP_KEYS)
+    if root is None:
+        return checker.problems
+    for key in NOT_PATCHABLE_STEP_KEYS:
+        if key in root:
+            checker.fail(key, "cannot be changed: only delivery_time can be patched")
+    if "delivery_time" in root:
+        checker.delivery_time(root["delivery_time"], "delivery_time")
+    return checker.problems
+
+
+def validate_patch_version(
+    body: object, step_type: str, *, action_type: str | None = None, first_email: bool = False
+) -> list[Problem]:
+    """PATCH .../versions/{version_id}: the fields of one version, checked as on create.
+
+    ``first_email``: the step is the campaign's first EMAIL step, whose versions must keep a subject.
+    ``action_type``: a LINKEDIN step's action, which decides what its message may be.
+    """
+    checker = _Bodies(add_step=False)
+    if step_type == "EMAIL":
+        checker.patch_email_version(body, first=first_email)
+    else:
+        checker.patch_linkedin_version(body, action_type)
+    return checker.problems
+
+
 class _Bodies(StepRules):
     def create(self, body: object) -> None:
         root = self.fields(
@@ -44,12 +103,7 @@ class _Bodies(StepRules):
             self.fail("name", "must be a string")
         ids = root.get("email_account_ids")
         if "email_account_ids" in root:
-            if not isinstance(ids, list):
-                self.fail("email_account_ids", "must be an array of integers (SMTP mailbox ids)")
-            else:
-                for i, item in enumerate(ids):
-                    if not is_int(item):
-                        self.fail(f"email_account_ids[{i}]", "must be an integer (an SMTP mailbox id)")
+            self.email_account_ids(ids)
         if "settings" in root:
             self.settings(root["settings"])
         if "steps" in root:
@@ -60,6 +114,64 @@ class _Bodies(StepRules):
             self.fail(
                 "email_account_ids", "must name at least one mailbox when the campaign has an EMAIL step"
             )
+
+    def email_account_ids(self, ids: object) -> None:
+        if not isinstance(ids, list):
+            self.fail("email_account_ids", "must be an array of integers (SMTP mailbox ids)")
+            return
+        for i, item in enumerate(ids):
+            if not is_int(item):
+                self.fail(f"email_account_ids[{i}]", "must be an integer (an SMTP mailbox id)")
+
+    def patch_campaign(self, body: object) -> None:
+        root = self.fields(body, "", PATCH_CAMPAIGN_KEYS)
+        if root is None:
+            return
+        if not root:
+            self.fail("", f"the body must name at least one of {choices(PATCH_CAMPAIGN_KEYS)}")
+        if "name" in root and not isinstance(root["name"], str):
+            self.fail("name", "must be a string")
+        if "email_account_ids" in root:
+            self.email_account_ids(root["email_account_ids"])
+        if "settings" in root:
+            self.settings(root["settings"], required=())
+            if root["settings"] == {}:
+                self.fail("settings", "must name at least one setting")
+
+    def patch_email_version(self, body: object, *, first: bool) -> None:
+        version = self.fields(body, "", PATCH_EMAIL_VERSION_KEYS)
+        if version is None:
+            return
+        if not version:
+            self.fail("", f"the body must name at least one of {choices(PATCH_EMAIL_VERSION_KEYS)}")
+        if "subject" in version:
+            subject = version["subject"]
+            if first and not (isinstance(subject, str) and subject.strip()):
+                self.fail("subject", "is required in every version of the campaign's first EMAIL step")
+            elif subject is not None and not isinstance(subject, str):
+                self.fail("subject", "must be a string or null")
+            if isinstance(subject, str):
+                self.snippets(subject, "subject")
+        if "message" in version:
+            message = version["message"]
+            if not isinstance(message, str) or not message.strip():
+                self.fail("message", "must be a non-empty string")
+            else:
+                self.snippets(message, "message")
+        if "signature" in version:
+            self.one_of(version["signature"], "signature", SIGNATURES)
+        if "track_opens" in version:
+            self.boolean(version["track_opens"], "track_opens")
+
+    def patch_linkedin_version(self, body: object, action_type: str | None) -> None:
+        version = self.fields(body, "", PATCH_LINKEDIN_VERSION_KEYS, PATCH_LINKEDIN_VERSION_KEYS)
+        if version is None or "message" not in version:
+            return
+        if action_type == "VISIT_PROFILE":
+            if version["message"] not in (None, ""):
+                self.fail("message", 'must be null or "": VISIT_PROFILE sends no message')
+        else:
+            self.linkedin_message(version, "", direct=action_type == "DIRECT_MESSAGE")
 
     def add_step_body(self, body: object) -> None:
         root = self.fields(body, "", ("parent_id", "step"), ("parent_id", "step"))
@@ -75,18 +187,8 @@ class _Bodies(StepRules):
             return
         self.email_step(step, "step")
 
-    def settings(self, value: object) -> None:
-        optional = (
-            "prospect_timezone",
-            "gdpr_unsubscribe",
-            "list_unsubscribe",
-            "open_disabled_list",
-            "auto_pause_prospect_from_domain",
-            "catch_all_verification_mode",
-        )
-        settings = self.fields(
-            value, "settings", ("timezone", "daily_enroll", *optional), ("timezone", "daily_enroll")
-        )
+    def settings(self, value: object, required: tuple[str, ...] = SETTINGS_REQUIRED) -> None:
+        settings = self.fields(value, "settings", (*SETTINGS_REQUIRED, *SETTINGS_OPTIONAL), required)
         if settings is None:
             return
         if "timezone" in settings:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
@@ -66,6 +66,40 @@ def validation_failure(details: str) -> JSONResponse:
 
 def campaign_not_found() -> JSONResponse:
     return coded(404, "CAMPAIGN_NOT_EXIST", "Campaign not found")
+
+
+def not_editable_status() -> JSONResponse:
+    return coded(409, "NOT_EDITABLE_STATUS", "The campaign must be in DRAFT or EDITED status to be updated")
+
+
+def step_not_found() -> JSONResponse:
+    # [assume] No step 404 is documented; the code follows CAMPAIGN_NOT_EXIST.
+    return coded(404, "STEP_NOT_EXIST", "Step not found")
+
+
+def version_not_found() -> JSONResponse:
+    # [assume] As STEP_NOT_EXIST.
+    return coded(404, "VERSION_NOT_EXIST", "Version not found")
+
+
+def unsupported_features() -> JSONResponse:
+    # The code is documented; the message and details are ours.
+    return coded(
+        409,
+        "API_UNSUPPORTED_CAMPAIGN_FEATURES",
+        "The campaign uses features the API does not support",
+        "built in the app with IF conditions or manual tasks",
+    )
+
+
+def step_not_deletable(details: str) -> JSONResponse:
+    # [assume] The docs say which steps can be deleted but not what the refusal looks like.
+    return coded(409, "STEP_NOT_DELETABLE", "The step cannot be deleted", details)
+
+
+def campaign_in_workflow() -> JSONResponse:
+    # The code is seen in a client; the message is ours.
+    return coded(409, "CAMPAIGN_IN_WORKFLOW", "The campaign is part of a workflow and cannot be deleted")
 
 
 def unknown_error(path: str) -> JSONResponse:
@@ -134,6 +168,8 @@ class Router:
             scope["path_params"] = match.groupdict()
             try:
                 response = await candidate.handler(Request(scope, receive))
+            except ClientDisconnect:
+                return  # the client went away mid-body: nobody to answer, nothing to log
             except Exception:
                 # A bug in the emulator: answer like Woodpecker's own unexpected error, keep the trace.
                 log.exception("emulator handler failed on %s %s", scope["method"], scope["path"])
