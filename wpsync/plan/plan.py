@@ -67,7 +67,6 @@ RefusalCode = Literal[
     "remote_missing",
     "account_invalid",
     "account_mismatch",
-    "campaign_running",
 ]
 NoteCode = Literal[
     "unmanaged",
