@@ -15,7 +15,7 @@ RENDERER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 SPLIT = "<!-- -->"  # the escaper's mention and reference guard: an empty comment, shows nothing
 _LINE_END = re.compile(r"\r\n|\r|\n")
 # What GitHub turns into a mention or a reference when it is whole in one text node.
-AUTOLINKED = re.compile(r"(?<!\w)@\w|#\d|(?<![\w-])GH-\d", re.IGNORECASE)
+AUTOLINKED = re.compile(r"(?<!\w)@[a-z0-9]|#\d|(?<![\w-])GH-\d", re.IGNORECASE)
 
 
 def parse(markdown: str) -> list[Token]:
