@@ -141,3 +141,14 @@ def test_adjacent_snippets_share_one_code_span() -> None:
     assert markdown_escape.inline("{{A}}{{B}} and {{C}}") == "`{{A}}{{B}}` and `{{C}}`"
     children = parse(markdown_escape.inline("{{A}}{{B}}"))[1].children or []
     assert [(c.type, c.content) for c in children] == [("code_inline", "{{A}}{{B}}")]
+
+
+def test_a_subject_in_a_refused_edit_is_plain_text_not_html() -> None:
+    change = FieldChange(
+        "steps[0].versions[0].subject", "Partnership with <Company>", "Partners with <Company>"
+    )
+    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 1, "reason", "way out", (change,))
+    text = render_markdown(Plan((), (refusal,), (), BINDING))
+    assert (
+        "Version A · `subject`:\n> <del>Partnership</del><ins><b>Partners</b></ins> with &lt;Company&gt;\n"
+    ) in text
