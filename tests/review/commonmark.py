@@ -29,20 +29,21 @@ def block_types(tokens: list[Token]) -> list[str]:
 def inline_text(token: Token, *, allowed_html: frozenset[str] = frozenset({SPLIT})) -> str:
     """The text an inline token shows: text, code and autolinks as written, breaks as "\\n"; fails on
     anything the escaper should never let through (emphasis, links, images, tags)."""
-    out: list[str] = []
-    children = token.children or []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            out.append("\n")
-        elif child.type == "html_inline":
-            assert child.content in allowed_html, f"raw HTML got through: {child.content!r}"
-        elif child.type == "link_open":
-            assert child.markup == "autolink", f"a link got through: {child.attrs}"
-        elif child.type != "link_close":
-            raise AssertionError(f"markup got through: {child.type} {child.content!r}")
-    return "".join(out)
+    return "".join(child_text(child, allowed_html) for child in token.children or [])
+
+
+def child_text(child: Token, allowed_html: frozenset[str] = frozenset({SPLIT})) -> str:
+    if child.type in ("text", "code_inline"):
+        return child.content
+    if child.type in ("softbreak", "hardbreak"):
+        return "\n"
+    if child.type == "html_inline":
+        assert child.content in allowed_html, f"raw HTML got through: {child.content!r}"
+    elif child.type == "link_open":
+        assert child.markup == "autolink", f"a link got through: {child.attrs}"
+    elif child.type != "link_close":
+        raise AssertionError(f"markup got through: {child.type} {child.content!r}")
+    return ""
 
 
 def split_text_nodes(token: Token) -> list[str]:

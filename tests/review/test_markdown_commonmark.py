@@ -14,6 +14,7 @@ from tests.review.commonmark import (
     AUTOLINKED,
     SPLIT,
     block_types,
+    child_text,
     inline_text,
     parse,
     shown_block,
@@ -80,6 +81,7 @@ FRAGMENTS = [
     "$x$",
     "<U+202E>",
 ]
+DIFF_TAGS = frozenset({SPLIT, "<del>", "</del>", "<ins>", "<b>", "</b>", "</ins>"})
 TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.characters(codec="utf-8")), max_size=25).map("".join)
 LINE = TEXT.map(lambda t: re.sub(r"[\r\n]", "", t))
 
@@ -177,5 +179,35 @@ def test_attribute_text_stays_inside_its_tag(text: str) -> None:
 @example("Hello\r# INJECTED", "Hello\r- item")
 def test_a_word_diff_is_paragraphs_of_marked_words(old: str, new: str) -> None:
     rendered = worddiff.render(worddiff.diff(old, new))
-    tags = frozenset({SPLIT, "<del>", "</del>", "<ins>", "<b>", "</b>", "</ins>"})
-    _paragraphs(rendered, allowed_html=tags)
+    _paragraphs(rendered, allowed_html=DIFF_TAGS)
+
+
+def _side(markdown: str, drop: str) -> str:
+    """The text of a rendered word diff without its ``drop`` ("del" or "ins") runs."""
+    texts = []
+    for token in parse(markdown)[1::3]:
+        out, skipping = [], False
+        for child in token.children or []:
+            if child.type == "html_inline" and child.content in (f"<{drop}>", f"</{drop}>"):
+                skipping = child.content == f"<{drop}>"
+            elif not skipping:
+                out.append(child_text(child, DIFF_TAGS))
+        texts.append("".join(out))
+    return "\n\n".join(texts)
+
+
+@settings(max_examples=300)
+@given(TEXT, TEXT)
+@example("Hello\r# INJECTED", "Hello\r- item")
+@example("a b c", "x y z")
+def test_a_word_diff_shows_the_old_and_the_new_text(old: str, new: str) -> None:
+    """Up to whitespace: a line only added leaves a blank line on the old side, a removed line break
+    cannot be struck through (it still breaks the line), and a change keeps spaces a line's edges
+    would lose."""
+    rendered = worddiff.render(worddiff.diff(old, new))
+    assert _words(_side(rendered, "ins")) == _words(shown_block(old))
+    assert _words(_side(rendered, "del")) == _words(shown_block(new))
+
+
+def _words(text: str) -> str:
+    return re.sub(r"\s+", "", text)
