@@ -124,11 +124,23 @@ def test_inline_text_shows_as_itself_mid_line(text: str) -> None:
 @given(TEXT)
 @example("1) x")
 @example("# heading")
-def test_an_inline_line_cannot_start_a_block(text: str) -> None:
-    stripped = text.strip()
-    assume(stripped)
-    markdown = escape.line_start(escape.inline(stripped))
-    assert _one_paragraph(f"first\\\n{markdown}") == f"first\n{shown_line(stripped)}".rstrip()
+@example("    \r")
+def test_a_line_cannot_start_a_block(text: str) -> None:
+    """``line`` as used: the line after a hard break (a refusal's reason) and a list item (a note)."""
+    shown = shown_line(text).strip()
+    assume(shown)
+    assert _one_paragraph(f"first\\\n{escape.line(text)}") == f"first\n{shown}"
+    tokens = parse(f"- {escape.line(text)}\n")
+    assert block_types(tokens) == [
+        "bullet_list_open",
+        "list_item_open",
+        "paragraph_open",
+        "inline",
+        "paragraph_close",
+        "list_item_close",
+        "bullet_list_close",
+    ]
+    assert inline_text(tokens[3]) == shown
 
 
 @settings(max_examples=400)

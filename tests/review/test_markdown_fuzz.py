@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from tests.review.commonmark import AUTOLINKED, SPLIT, parse, split_text_nodes
 from tests.review.plans import BINDING, create_action
-from wpsync.plan.plan import FieldChange, Plan, Refusal
+from wpsync.errors import Problem
+from wpsync.plan.plan import FieldChange, Note, Plan, Refusal
 from wpsync.review.markdown import render_markdown
 from wpsync.review.visible import marker
 
@@ -73,14 +74,15 @@ def _refusal(key: str, old: str, new: str, reason: str) -> Refusal:
     return Refusal(key, f"campaigns/{key}.toml", "step_edited", 1, reason, reason, changes)
 
 
-def check_comment(text: str, *, email_steps: int) -> None:
+def check_comment(text: str, *, email_steps: int, list_items: int = 0) -> None:
     for char in set(text) - {"\n", "\t", "\u200d"}:
         assert marker(char) is None, f"a hidden character reached the comment: {char!r}"
     tokens = parse(text)
     kinds = [t.type for t in tokens]
     assert kinds.count("heading_open") == 1, "only the summary line is a heading"
     assert kinds.count("table_open") == email_steps, "only the week grids are tables"
-    for kind in ("bullet_list_open", "ordered_list_open", "fence", "code_block", "hr"):
+    assert kinds.count("list_item_open") == list_items, "only notes and warnings are list items"
+    for kind in ("ordered_list_open", "fence", "code_block", "hr"):
         assert kind not in kinds, kind
     for token in tokens:
         if token.type == "html_block":  # <details>, <summary>…</summary>, </details>: ours alone
@@ -125,3 +127,12 @@ def test_copy_in_every_field_of_a_refused_edit_cannot_change_the_comment(
 ) -> None:
     refusal = _refusal(key or "k", old, new, reason)
     check_comment(render_markdown(Plan((), (refusal,), (), BINDING)), email_steps=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(file=TEXT, path=TEXT, message=TEXT)
+@example(file="c.toml", path="steps[0]\r# x", message="line\r- item\r\r1. one")
+def test_notes_and_warnings_are_one_list_item_each(file: str, path: str, message: str) -> None:
+    plan = Plan((), (), (Note("k", "drift", message),), BINDING)
+    warning = Problem(file or "c.toml", path, message, line=3, severity="warning")
+    check_comment(render_markdown(plan, warnings=[warning]), email_steps=0, list_items=2)

@@ -91,6 +91,12 @@ def line_start(text: str) -> str:
     return "\\" + text
 
 
+def line(text: str) -> str:
+    """One line of user text that starts a markdown line (a list item, a paragraph's next line):
+    inline, its edges stripped (leading spaces would make it indented code) and its start escaped."""
+    return line_start(inline(text).strip())
+
+
 def split_lines(text: str) -> list[str]:
     """User text split at CommonMark's line endings, each line with its hidden characters shown and
     its edges stripped (leading spaces would make code blocks, trailing ones hard breaks)."""

@@ -116,7 +116,7 @@ def copy(text: str) -> str:
 def refusal_block(refusal: Refusal, *, full: bool) -> list[str]:
     where = f"Step {refusal.step}" if refusal.step else "Campaign"
     title = refusal.code.replace("_", " ").removeprefix("step ")  # "Step 2: edited", not "step edited"
-    lines = [f"**⛔ {where}: {md.inline(title)}**\\", md.line_start(md.inline(refusal.reason))]
+    lines = [f"**⛔ {where}: {md.inline(title)}**\\", md.line(refusal.reason)]
     if full:
         for change in refusal.changes:
             lines.extend(["", *change_block(change)])
