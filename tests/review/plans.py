@@ -3,6 +3,7 @@ appends and many campaigns (values built directly: no state or API needed to ren
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -107,3 +108,38 @@ def many_campaigns_plan(count: int) -> Plan:
         for n in range(count)
     )
     return Plan(actions, (), (), BINDING)
+
+
+def create_action(
+    key: str, name: str, subject: str, message: str, signature: str, note: str
+) -> CreateCampaign:
+    """A create with the given text in every field that reaches the comment: an email step of two
+    versions (one plain text, one HTML) and a LinkedIn connection request with a note."""
+    linkedin = {
+        "type": "LINKEDIN",
+        "body": {
+            "action_type": "CONNECTION_REQUEST",
+            "linkedin_account_id": 2,
+            "versions": [{"message": note}],
+        },
+        "followup_after": {"range": "DAY", "value": 1},
+    }
+    email = {
+        "type": "EMAIL",
+        "delivery_time": {"MONDAY": [{"from": "09:00", "to": "17:00"}]},
+        "body": {
+            "versions": [
+                {"subject": subject, "message": message, "signature": signature, "track_opens": True},
+                {"subject": subject, "message": f"<div>{message}</div>", "signature": "SENDER"},
+            ]
+        },
+        "followup_after": {"range": "DAY", "value": 2},
+        "followup": linkedin,
+    }
+    body = {
+        "name": name,
+        "email_account_ids": [1],
+        "settings": {"daily_enroll": 5},
+        "steps": {"type": "START", "followup": email},
+    }
+    return CreateCampaign(key, f"campaigns/{key}.toml", json.dumps(body), {}, "h", ())

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.review.plans import BINDING
+from tests.review.commonmark import parse
+from tests.review.plans import BINDING, create_action
 from wpsync.plan.plan import FieldChange, Plan, Refusal
 from wpsync.review import escape as markdown_escape
 from wpsync.review import worddiff
@@ -35,7 +36,7 @@ def test_hostile_plain_text_is_inert() -> None:
         "\\| a \\| b \\|\\\n"
         "&gt; quote\\\n"
         "indented code\\\n"
-        "Hi @&#8203;octocat, see #&#8203;12, pay \\$5 and \\$6, \\`code\\`, \\*star\\*, \\_under\\_, "
+        "Hi @<!-- -->octocat, see #<!-- -->12, pay \\$5 and \\$6, \\`code\\`, \\*star\\*, \\_under\\_, "
         "\\~\\~strike\\~\\~, \\[link\\](<http://x>), &lt;!-- comment --&gt; &amp;copy;"
     )
 
@@ -90,3 +91,64 @@ def test_a_subject_added_to_a_follow_up() -> None:
     refusal = Refusal("k", "campaigns/k.toml", "step_edited", 2, "reason", "way out", (change,))
     text = render_markdown(Plan((), (refusal,), (), BINDING))
     assert "Version B · `subject` (added):\n> <ins><b>New thread</b></ins>\n" in text
+
+
+def _blocks(text: str) -> list[str]:
+    return [t.type for t in parse(text) if t.type.endswith("_open") or t.type in ("fence", "html_block")]
+
+
+def test_a_carriage_return_in_a_subject_note_or_diff_starts_no_block() -> None:
+    hostile = "Hi\r# INJECTED\r- item"
+    create = create_action("k", "Name", hostile, "<p>Body</p>", "SENDER", hostile)
+    change = FieldChange("steps[0].versions[0].message", "Hello", "Hello\r# INJECTED\r- item")
+    refusal = Refusal("r", "campaigns/r.toml", "step_edited", 1, "reason", "way out", (change,))
+    text = render_markdown(Plan((create,), (refusal,), (), BINDING))
+    kinds = [t.type for t in parse(text)]
+    assert kinds.count("heading_open") == 1  # the summary line only
+    assert "bullet_list_open" not in kinds
+    # A subject is one line: its carriage returns show as \r; a note or a diff keeps them as breaks.
+    assert "**Subject:** Hi\\\\r# INJECTED\\\\r- item" in text
+    assert "> Hi\\\n> \\# INJECTED\\\n> \\- item\n" in text
+    assert "> Hello\\\n> <ins><b>\\# INJECTED</b></ins>\\\n> <ins><b>\\- item</b></ins>\n" in text
+
+
+def test_line_and_paragraph_separators_and_form_feeds_are_shown_not_obeyed() -> None:
+    assert markdown_escape.block("a\u2028# b\u2029- c\x85> d\v1. e\f---") == (
+        "a&lt;U+2028&gt;# b&lt;U+2029&gt;- c&lt;U+0085&gt;&gt; d\\\\v1. e\\\\f---"
+    )
+    assert markdown_escape.block("one\r\ntwo\rthree\nfour") == "one\\\ntwo\\\nthree\\\nfour"
+
+
+def test_bidi_and_zero_width_characters_show_as_code_points() -> None:
+    assert markdown_escape.inline("invoice\u202efdp.exe \u2066x\u2069 a\u200bb \ufeff") == (
+        "invoice&lt;U+202E&gt;fdp.exe &lt;U+2066&gt;x&lt;U+2069&gt; a&lt;U+200B&gt;b &lt;U+FEFF&gt;"
+    )
+    assert markdown_escape.attr("evil\u202e") == "evil&lt;U+202E&gt;"
+    assert markdown_escape.code("{{A\u200b}}") == "`{{A<U+200B>}}`"
+    assert markdown_escape.inline("👩\u200d💻 ok") == "👩\u200d💻 ok"  # an emoji sequence is kept
+
+
+def test_github_references_and_mentions_are_split_not_linked() -> None:
+    escaped = markdown_escape.inline("see GH-123, gh-7, #123 and @user; ada@example.com")
+    assert escaped == ("see GH<!-- -->-123, gh<!-- -->-7, #<!-- -->123 and @<!-- -->user; ada@example.com")
+    children = parse(escaped)[1].children or []
+    assert "".join(c.content for c in children if c.type == "text") == (
+        "see GH-123, gh-7, #123 and @user; ada@example.com"
+    )
+
+
+def test_adjacent_snippets_share_one_code_span() -> None:
+    assert markdown_escape.inline("{{A}}{{B}} and {{C}}") == "`{{A}}{{B}}` and `{{C}}`"
+    children = parse(markdown_escape.inline("{{A}}{{B}}"))[1].children or []
+    assert [(c.type, c.content) for c in children] == [("code_inline", "{{A}}{{B}}")]
+
+
+def test_a_subject_in_a_refused_edit_is_plain_text_not_html() -> None:
+    change = FieldChange(
+        "steps[0].versions[0].subject", "Partnership with <Company>", "Partners with <Company>"
+    )
+    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 1, "reason", "way out", (change,))
+    text = render_markdown(Plan((), (refusal,), (), BINDING))
+    assert (
+        "Version A · `subject`:\n> <del>Partnership</del><ins><b>Partners</b></ins> with &lt;Company&gt;\n"
+    ) in text

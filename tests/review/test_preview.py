@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from wpsync.cli import main
 from wpsync.errors import InputError
 from wpsync.files.loading import load_campaign
 from wpsync.review.htmltext import to_text
-from wpsync.review.preview import SAMPLE, Prospect, fill, preview, prospect_from_json, readable
+from wpsync.review.preview import SAMPLE, Prospect, fill, preview, prospect_from_json, readable, render
 
 CAMPAIGN = """\
 email_account_ids = [1]
@@ -191,3 +192,48 @@ def test_bad_requests_say_what_is_allowed(campaign_file: Path, tmp_path: Path) -
     assert "not valid JSON" in run(str(campaign_file), "--prospect", str(tmp_path / "broken.json"))[2]
     code, _, err = run(str(tmp_path / "missing.toml"))
     assert code == 1 and "cannot read" in err
+
+
+def _toml_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _render(subject: str, message: str, linkedin: str, prospect: Prospect = SAMPLE) -> str:
+    campaign = (
+        CAMPAIGN.replace('subject = "Plain"', f"subject = {_toml_string(subject)}")
+        .replace(
+            'message = "Hello {{FIRST_NAME | \\"there\\"}},\\n\\n<3 from us & {{UNSUBSCRIBE}}"',
+            f"message = {_toml_string(message)}",
+        )
+        .replace('"Hi {{FIRST_NAME}}, let\'s connect"', _toml_string(linkedin))
+    )
+    path = Path(tempfile.mkdtemp()) / "q4.toml"
+    path.write_text(campaign, encoding="utf-8")
+    loaded = load_campaign(path)
+    return render("q4", prospect, preview(loaded, prospect), seeded=False)
+
+
+def test_a_carriage_return_or_escape_sequence_is_shown_not_obeyed() -> None:
+    text = _render(
+        "Hi\rFAKE SUBJECT\x1b[2K",
+        "Line one\r\nline two\rOVERWRITTEN\x07 and \x1b]0;title\x07 \x7f",
+        "Hi\r\x1b[1A{{FIRST_NAME}}",
+    )
+    assert "Subject: Hi\\rFAKE SUBJECT^[[2K\n" in text
+    assert "Line one\nline two\\rOVERWRITTEN^G and ^[]0;title^G ^?\n" in text
+    assert "Hi\\r^[[1AAda\n" in text
+    assert "\r" not in text and "\x1b" not in text and "\x07" not in text
+
+
+def test_bidi_overrides_and_invisible_characters_are_shown_as_code_points() -> None:
+    prospect = Prospect({"FIRST_NAME": "Ada\u202e", "COMPANY": "\u200bACME"})
+    text = _render(
+        "Invoice \u202efdp.exe",
+        "Pay\u2066 now\u2069\ufeff \u00ad {{COMPANY}}\u2028next",
+        "Hi {{FIRST_NAME}} 👩\u200d💻",
+        prospect,
+    )
+    assert "q4 · as prospect Ada<U+202E>, <U+200B>ACME would receive it" in text
+    assert "Subject: Invoice <U+202E>fdp.exe\n" in text
+    assert "Pay<U+2066> now<U+2069><U+FEFF> <U+00AD> <U+200B>ACME<U+2028>next\n" in text
+    assert "Hi Ada<U+202E> 👩\u200d💻\n" in text  # the emoji's joiner is kept

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 _SPACE = re.compile(r"[ \t\r\n\f]+")
+_LINE_END = re.compile(r"\r\n?")
 # Blocks that end the current line; the second set also stands apart by a blank line.
 _LINE_BLOCKS = frozenset({"div", "li", "tr", "section", "article", "header", "footer", "center", "dd", "dt"})
 _PARAGRAPH_BLOCKS = frozenset(
@@ -27,8 +28,9 @@ def is_html(text: str) -> bool:
 
 def to_text(text: str) -> str:
     """HTML → text; links as ``text [href]``. Plain text comes back as written (line ends normalised)."""
+    text = _LINE_END.sub("\n", text)  # as an HTML parser does first: a lone \r is a line end too
     if not is_html(text):
-        return text.replace("\r\n", "\n").strip("\n")
+        return text.strip("\n")
     parser = _Readable()
     parser.feed(text)
     parser.close()

@@ -134,7 +134,7 @@ def _head(plan: Plan, warning_count: int) -> str:
     notes = [n for n in plan.notes if n.code != "offline"]
     if notes:
         lines.extend(["**Notes**", ""])
-        lines.extend(f"- {md.inline(note.message)}" for note in notes[:MAX_NOTES])
+        lines.extend(f"- {md.line(note.message)}" for note in notes[:MAX_NOTES])
         if len(notes) > MAX_NOTES:
             lines.append(f"- … and {len(notes) - MAX_NOTES} more (run `wpsync plan` to see them all)")
         lines.append("")

@@ -16,6 +16,7 @@ from wpsync.limits import DAYS, MAX_VERSIONS
 from wpsync.plan.plan import FieldChange, Refusal
 from wpsync.review import describe, htmltext, worddiff
 from wpsync.review import escape as md
+from wpsync.review.visible import reveal
 
 JSON = dict[str, Any]
 _UNITS = {"DAY": "day", "HOUR": "hour", "MINUTE": "minute"}
@@ -104,7 +105,7 @@ def _linkedin_version(letter: str, version: JSON, action: str) -> list[str]:
 
 
 def copy(text: str) -> str:
-    """A subject or message as escaped, readable markdown lines."""
+    """A message (HTML or plain text) as escaped, readable markdown lines."""
     readable = htmltext.to_text(text)
     return md.block(readable) if readable.strip() else "*empty*"
 
@@ -115,7 +116,7 @@ def copy(text: str) -> str:
 def refusal_block(refusal: Refusal, *, full: bool) -> list[str]:
     where = f"Step {refusal.step}" if refusal.step else "Campaign"
     title = refusal.code.replace("_", " ").removeprefix("step ")  # "Step 2: edited", not "step edited"
-    lines = [f"**⛔ {where}: {md.inline(title)}**\\", md.inline(refusal.reason)]
+    lines = [f"**⛔ {where}: {md.inline(title)}**\\", md.line(refusal.reason)]
     if full:
         for change in refusal.changes:
             lines.extend(["", *change_block(change)])
@@ -150,6 +151,13 @@ def change_block(change: FieldChange) -> list[str]:
     note = ""
     if change.old is None or change.new is None:
         note = " (added)" if change.old is None else " (removed)"
+    if change.path.endswith("subject"):
+        # A subject is plain text, one line: "<Company>" in it is text, not a tag, and a line break
+        # in it is shown, as on the version's Subject line.
+        return [
+            f"{label}{note}:",
+            *md.quote(worddiff.render(worddiff.diff(reveal(old), reveal(new)))).split("\n"),
+        ]
     segments = worddiff.diff(htmltext.to_text(old), htmltext.to_text(new))
     if not worddiff.changed(segments):
         # The readable text is the same: the edit is in the markup (a tag, an attribute, a link).

@@ -24,6 +24,7 @@ from wpsync.files import snippets
 from wpsync.files.models import Campaign, EmailStep, EmailVersion, LinkedInStep
 from wpsync.limits import CONNECTION_NOTE_MAX, DIRECT_MESSAGE_MAX
 from wpsync.review import htmltext
+from wpsync.review.visible import reveal
 
 SAMPLE_FIELDS = {
     "FIRST_NAME": "Ada",
@@ -203,9 +204,17 @@ def _linkedin(
     )
 
 
+def _shown(text: str, keep: str = "") -> str:
+    """Text for the terminal: a carriage return, an escape sequence or a bidi override in the copy
+    (or in a prospect's fields) is shown as ``\\r``, ``^[``, ``<U+202E>``, not obeyed; a subject is
+    one line, so a line break in it is shown too."""
+    return reveal(text, keep=keep)
+
+
 def render(key: str, prospect: Prospect, messages: list[Message], *, seeded: bool) -> str:
-    """The preview as terminal text: a rule line per message, the copy, then what stops sending."""
-    lines = [f"{key} · as {prospect.label()} would receive it"]
+    """The preview as terminal text: a rule line per message, the copy, then what stops sending.
+    Hidden characters are shown as visible stand-ins (see ``visible``)."""
+    lines = [_shown(f"{key} · as {prospect.label()} would receive it")]
     if prospect.sample:
         lines.append("(a made-up prospect: pass --prospect FILE.json to use real fields)")
     if not seeded and any((m.body and m.body.spintax) or (m.subject and m.subject.spintax) for m in messages):
@@ -216,11 +225,12 @@ def render(key: str, prospect: Prospect, messages: list[Message], *, seeded: boo
         )
         lines.extend(["", f"── {title} " + "─" * max(3, 72 - len(title)), ""])
         if message.subject is not None:
-            lines.extend([f"Subject: {message.subject.text}", ""])
+            lines.extend([f"Subject: {_shown(message.subject.text)}", ""])
         elif message.reply:
             lines.extend(["Subject: (none: sent as a reply in the thread)", ""])
         if message.body is not None:
-            lines.append(message.body.text if message.body.text.strip() else "(empty message)")
+            body = _shown(message.body.text.replace("\r\n", "\n"), keep="\n\t")
+            lines.append(body if body.strip() else "(empty message)")
         if message.notes:
             if message.body is not None:
                 lines.append("")

@@ -18,6 +18,7 @@ from wpsync.plan.plan import (
     UpdateWindows,
 )
 from wpsync.review import describe
+from wpsync.review.visible import reveal
 
 _COLOURS = {
     "+": "\x1b[32m",
@@ -34,9 +35,35 @@ def _paint(text: str, mark: str, color: bool) -> str:
     return f"{_COLOURS[mark]}{text}{_RESET}" if color else text
 
 
+_WIDTH = 80  # a value is cut to about this many characters
+_BEFORE = 24  # characters kept before the first difference of an old → new pair
+
+
+def _json(value: Any) -> str:
+    return reveal(json.dumps(value, ensure_ascii=False))  # JSON escapes controls; not bidi ones
+
+
 def _value(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + '…"'
+    return _window(_json(value), 0)
+
+
+def _change(old: Any, new: Any) -> str:
+    """``old → new``, each cut around the first place they differ, so a long value edited near its
+    end shows the edit on both sides rather than the same prefix twice."""
+    before, after = _json(old), _json(new)
+    at = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), None)
+    if at is None:
+        at = min(len(before), len(after))
+    return f"{_window(before, at)} → {_window(after, at)}"
+
+
+def _window(text: str, at: int) -> str:
+    """At most about ``_WIDTH`` characters of ``text`` that show position ``at``; a cut end is "…"."""
+    if len(text) <= _WIDTH:
+        return text
+    start = max(0, min(at - _BEFORE, len(text) - _WIDTH))
+    end = start + _WIDTH
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
@@ -144,7 +171,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
             )
             lines.append(f"      {refusal.reason}")
             for change in refusal.changes:
-                lines.append(f"      {change.path}: {_value(change.old)} → {_value(change.new)}")
+                lines.append(f"      {change.path}: {_change(change.old, change.new)}")
             lines.append(f"      way out: {refusal.way_out}")
     if plan.notes:
         lines.append("")

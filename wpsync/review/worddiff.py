@@ -22,6 +22,8 @@ from wpsync.review import escape as markdown_escape
 Op = Literal["=", "-", "+"]
 # Snippets and HTML tags whole, then words, runs of spaces, single line breaks and single punctuation
 # marks: a comma changed in a sentence shows as one comma, not the whole word it touches.
+_LINE_END = re.compile(r"\r\n?")
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _TOKEN = re.compile(r"\{\{.*?\}\}|<[^<>\n]*>|\n|[^\S\n]+|\w+|[^\w\s]")
 
 
@@ -39,8 +41,10 @@ def diff(old: str, new: str) -> list[Segment]:
     """Old → new as kept, removed and added runs; whitespace between two changes joins them.
 
     Lines are matched first and words only within changed lines, so an added paragraph shows as one
-    added paragraph rather than words and full stops scattered over its neighbours."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    added paragraph rather than words and full stops scattered over its neighbours. A line ends where
+    CommonMark ends one (\\r\\n, \\r, \\n); any other separator is shown, not obeyed (see escape)."""
+    old, new = _LINE_END.sub("\n", old), _LINE_END.sub("\n", new)
+    a, b = _LINE.findall(old), _LINE.findall(new)
     raw: list[Segment] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
