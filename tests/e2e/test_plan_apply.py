@@ -78,6 +78,7 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
         "refused",
         "notes",
         "binding",
+        "account",
     }
 
 

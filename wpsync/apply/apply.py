@@ -61,6 +61,8 @@ def apply_plan(plan: Plan, state: StateDir, client: WoodpeckerClient, *, progres
     lineage = state.lineage(create=True)
     assert lineage is not None
     report = ApplyReport()
+    if plan.account and state.account() is None:
+        state.record_account(plan.account)  # the first apply that knows: later keys are checked against it
     with state.batch():
         for move in plan.moves:
             state.move(move.old_key, move.new_key)

@@ -162,3 +162,13 @@ def force_unlock(lock_id: str, state_dir: Path) -> None:
 
     holder = unlock(state_dir, lock_id)
     click.echo(f"Removed {describe(holder)}.")
+
+
+@main.command()
+@workspace_options
+def doctor(campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> None:
+    """Check a real Woodpecker account against what wpsync expects (read-only; run it first)."""
+    from wpsync.commands.doctor import doctor_command
+    from wpsync.commands.workspace import api_key, workspace
+
+    sys.exit(doctor_command(workspace(campaigns_dir, state_dir), api_key(api_key_file), echo=echo))

@@ -46,6 +46,7 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
         with client_for(key) as client:
             facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
     options = PlanOptions(
+        recorded_account=ws.state.account(),
         make_editable=request.make_editable,
         leave_editable=request.leave_editable,
         offline=offline,

@@ -25,6 +25,7 @@ def to_json(plan: Plan) -> JSON:
         "refused": [asdict(r) for r in plan.refusals],
         "notes": [asdict(n) for n in plan.notes],
         "binding": asdict(plan.binding),
+        "account": plan.account,
     }
 
 
@@ -58,6 +59,7 @@ def from_json(data: JSON) -> Plan:
         unchanged=int(data["summary"]["unchanged"]),
         options=dict(data.get("options", {})),
         moves=tuple(Moved(**m) for m in data.get("moves", [])),
+        account=data.get("account"),
     )
 
 

@@ -153,6 +153,7 @@ class Plan:
     unchanged: int = 0  # campaigns with nothing to do
     options: dict[str, bool] = field(default_factory=dict)
     moves: tuple[Moved, ...] = ()
+    account: str | None = None  # the key's account, when the plan read it (recorded by apply)
 
     @property
     def has_changes(self) -> bool:

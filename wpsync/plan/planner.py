@@ -143,6 +143,7 @@ def make_plan(
         unchanged=unchanged,
         options={"make_editable": options.make_editable, "leave_editable": options.leave_editable},
         moves=tuple(moves),
+        account=facts.account,
     )
 
 

@@ -68,6 +68,20 @@ class StateDir:
             atomic_write_json(meta_path, {"format": FORMAT, "lineage": self._lineage})
         return self._lineage
 
+    # ---- the account the state belongs to ----------------------------------------------------------
+    def account(self) -> str | None:
+        """The Woodpecker account recorded by the first apply that could tell (see woodpecker/stats)."""
+        meta_path = self.root / META_FILE
+        if not meta_path.exists():
+            return None
+        meta = read_json(meta_path)
+        found = meta.get("account") if isinstance(meta, dict) else None
+        return found if isinstance(found, str) else None
+
+    def record_account(self, account: str) -> None:
+        lineage = self.lineage(create=True)
+        atomic_write_json(self.root / META_FILE, {"account": account, "format": FORMAT, "lineage": lineage})
+
     # ---- records ---------------------------------------------------------------------------------
     def path(self, key: str) -> Path:
         return self.root / f"{key}.json"

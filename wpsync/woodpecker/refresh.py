@@ -16,7 +16,7 @@ from wpsync.plan.facts import Facts, RemoteCampaign, Unreadable
 from wpsync.state.records import CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.remote import read_steps
-from wpsync.woodpecker.stats import processed_by_step, prospects
+from wpsync.woodpecker.stats import account_identity, processed_by_step, prospects
 
 
 def get_or_none(client: WoodpeckerClient, campaign_id: int) -> dict[str, Any] | None:
@@ -91,13 +91,29 @@ def refresh(
     mailboxes = _mailboxes(client) if any(f.head["email_account_ids"] for f in new) else None
     linkedin = _linkedin(client) if any(f.linkedin for f in new) else None
     untracked = _untracked(client, records) if new else None
+    # Who the key belongs to matters when something would be created, or recorded campaigns seem gone:
+    # then (and only then) one more read says whether the key is the state's account.
+    missing = any(remote is None for remote in campaigns.values())
+    account = identify(client) if new or missing else None
     return Facts(
+        account=account,
         campaigns=campaigns,
         unreadable=unreadable,
         mailboxes=mailboxes,
         linkedin=linkedin,
         untracked=untracked,
     )
+
+
+def identify(client: WoodpeckerClient) -> str | None:
+    """The key's account from ``GET /v1/me``, or None when Woodpecker does not answer it in a shape
+    wpsync can read (the route and its body are not documented: the check is then skipped)."""
+    try:
+        return account_identity(client.me())
+    except WoodpeckerApiError as exc:
+        if exc.status in (401, 403):
+            raise  # a bad key or a missing add-on says so itself
+        return None
 
 
 def _untracked(client: WoodpeckerClient, records: Mapping[str, CampaignRecord]) -> dict[str, tuple[int, ...]]:

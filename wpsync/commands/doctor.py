@@ -1,0 +1,184 @@
+"""`wpsync doctor`: a read-only check of a real account against what wpsync expects of the API.
+
+Run it once against a real Woodpecker account before the first apply. Every check is a read, except
+one POST of make_editable to a campaign id that cannot exist: ``CAMPAIGN_NOT_EXIST`` proves the route
+is there without touching any campaign. Each row says what matched wpsync's expectations and what did
+not, so that a difference between the real API and the emulator is found by the first user, on
+purpose, not by the first apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from wpsync.commands.workspace import Workspace, client_for
+from wpsync.errors import EXIT_ERROR, EXIT_OK, InputError, WpsyncError
+from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
+from wpsync.woodpecker.remote import read_steps
+from wpsync.woodpecker.stats import account_identity, processed_by_step
+
+NO_SUCH_CAMPAIGN = 2_000_000_000  # far above any id an account has: the probe can change nothing
+KNOWN_SETTINGS_EXTRA = {"auto_pause_prospect_from_domain_statuses", "count_followup_delay_in_working_days"}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool | None  # None: could not be told (not a failure)
+    detail: str
+
+
+def doctor_command(ws: Workspace, api_key: str | None, *, echo: Callable[[str], None]) -> int:
+    if api_key is None:
+        raise InputError("doctor needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
+    with client_for(api_key) as client:
+        checks = run_checks(client, ws)
+    width = max(len(c.name) for c in checks)
+    for check in checks:
+        mark = {True: "ok  ", False: "FAIL", None: "?   "}[check.ok]
+        echo(f"{mark}  {check.name.ljust(width)}  {check.detail}")
+    failed = [c for c in checks if c.ok is False]
+    echo("")
+    echo(f"{len(failed)} check(s) failed." if failed else "Everything wpsync relies on answered as expected.")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def run_checks(client: WoodpeckerClient, ws: Workspace) -> list[Check]:
+    checks: list[Check] = []
+
+    def attempt(name: str, probe: Callable[[], Check]) -> bool:
+        try:
+            checks.append(probe())
+        except WoodpeckerApiError as exc:
+            checks.append(Check(name, False, f"HTTP {exc.status} {exc.code or ''}: {exc.message}".strip()))
+            return False
+        except WpsyncError as exc:
+            checks.append(Check(name, False, exc.message))
+            return False
+        return True
+
+    if not attempt("API reachable, key valid, API add-on", lambda: _mailboxes(client)):
+        return checks  # nothing else can be read
+    attempt("LinkedIn accounts readable", lambda: _linkedin(client))
+    attempt("campaign list shape", lambda: _campaign_list(client))
+    attempt("account identity (GET /v1/me)", lambda: _identity(client, ws))
+    records = ws.state.read_all()
+    if records:
+        record = records[sorted(records)[0]]
+        attempt(f"campaign payload ({record.key})", lambda: _payload(client, record.campaign_id))
+        attempt(f"stats shape ({record.key})", lambda: _stats(client, record.campaign_id))
+    else:
+        checks.append(Check("campaign payload and stats", None, "no recorded campaign to read yet"))
+    attempt("make_editable route", lambda: _make_editable_route(client))
+    return checks
+
+
+def _mailboxes(client: WoodpeckerClient) -> Check:
+    boxes = client.mailboxes()
+    smtp = [b for b in boxes if str(b.get("type", "")).upper() == "SMTP" and isinstance(b.get("id"), int)]
+    emails = sum(isinstance((b.get("details") or {}).get("email"), str) for b in smtp)
+    problems = [b["id"] for b in smtp if (b.get("details") or {}).get("error")]
+    detail = f"{len(smtp)} SMTP mailbox(es), {emails} with details.email"
+    if problems:
+        detail += f"; reporting a problem: {', '.join(map(str, problems))}"
+    return Check("API reachable, key valid, API add-on", True, detail)
+
+
+def _linkedin(client: WoodpeckerClient) -> Check:
+    accounts = client.linkedin_accounts()
+    shaped = all(isinstance(a.get("id"), int) and "session_status" in a for a in accounts)
+    return Check(
+        "LinkedIn accounts readable",
+        shaped,
+        f"{len(accounts)} account(s)" + ("" if shaped else ", in an unexpected shape"),
+    )
+
+
+def _campaign_list(client: WoodpeckerClient) -> Check:
+    campaigns = client.list_campaigns()
+    shaped = all(isinstance(c.get("id"), int) and "name" in c and "status" in c for c in campaigns)
+    return Check(
+        "campaign list shape",
+        shaped,
+        f"{len(campaigns)} campaign(s)" + ("" if shaped else ", items lack id/name/status"),
+    )
+
+
+def _identity(client: WoodpeckerClient, ws: Workspace) -> Check:
+    try:
+        answer = client.me()
+    except WoodpeckerApiError as exc:
+        if exc.status in (401, 403):
+            raise
+        return Check(
+            "account identity (GET /v1/me)", None, f"not available ({exc.status}): the account check is off"
+        )
+    found = account_identity(answer)
+    if found is None:
+        return Check(
+            "account identity (GET /v1/me)",
+            None,
+            f"answered without an id wpsync can read (keys: {sorted(answer)[:8]})",
+        )
+    recorded = ws.state.account()
+    if recorded and recorded != found:
+        return Check(
+            "account identity (GET /v1/me)", False, f"key is for {found}; the state belongs to {recorded}"
+        )
+    return Check("account identity (GET /v1/me)", True, found + (" (matches the state)" if recorded else ""))
+
+
+def _payload(client: WoodpeckerClient, campaign_id: int) -> Check:
+    payload = client.get_campaign(campaign_id)
+    steps = read_steps(payload)
+    settings: dict[str, Any] = payload["settings"] if isinstance(payload.get("settings"), dict) else {}
+    from wpsync.files.models import Settings
+
+    unknown = sorted(set(settings) - set(Settings.model_fields) - KNOWN_SETTINGS_EXTRA)
+    detail = f"campaign {campaign_id}: {payload.get('status')}, {len(steps.contents)} step(s) read"
+    if unknown:
+        detail += f"; settings wpsync has not seen before (carried, not managed): {', '.join(unknown)}"
+    return Check(f"campaign payload ({campaign_id})", True, detail)
+
+
+def _stats(client: WoodpeckerClient, campaign_id: int) -> Check:
+    payload = client.get_campaign(campaign_id)
+    contents = read_steps(payload).contents
+    item = client.campaign_item(campaign_id)
+    if not isinstance(item.get("stats"), dict):
+        return Check("stats shape", False, "the campaign list item has no 'stats' object")
+    stats: dict[str, Any] = item["stats"]
+    types = [str(c["type"]) for c in contents]
+    subjects = [
+        ((c.get("versions") or [{}])[0] or {}).get("subject") if c["type"] == "EMAIL" else None
+        for c in contents
+    ]
+    counts = processed_by_step(item, types, subjects)
+    known = sum(c is not None for c in counts)
+    emails = stats.get("emails", item.get("emails"))
+    where = "inside stats" if "emails" in stats else ("beside stats" if "emails" in item else "absent")
+    detail = f"counters {'present' if 'sent' in stats else 'missing'}; emails[] {where}; processed known for {known} of {len(counts)} step(s)"
+    shaped = "sent" in stats and isinstance(emails, list)
+    return Check("stats shape", shaped, detail)
+
+
+def _make_editable_route(client: WoodpeckerClient) -> Check:
+    try:
+        client.make_editable(NO_SUCH_CAMPAIGN)
+    except WoodpeckerApiError as exc:
+        if exc.code == "CAMPAIGN_NOT_EXIST":
+            return Check(
+                "make_editable route",
+                True,
+                "POST /v2/campaigns/{id}/make_editable exists (CAMPAIGN_NOT_EXIST for a missing id)",
+            )
+        return Check(
+            "make_editable route",
+            False,
+            f"HTTP {exc.status} {exc.code or ''} for a missing id: the route may differ (e.g. /editable)",
+        )
+    return Check(
+        "make_editable route", False, f"a POST for campaign {NO_SUCH_CAMPAIGN} succeeded: unexpected"
+    )
