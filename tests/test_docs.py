@@ -55,3 +55,33 @@ def test_the_committed_schema_is_current() -> None:
 
     committed = (ROOT / "schema" / "campaign.schema.json").read_text(encoding="utf-8")
     assert committed == schema_json(), "run: wpsync schema > schema/campaign.schema.json"
+
+
+def test_the_distribution_name_is_ours_and_the_install_docs_use_it() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "wpsync-campaigns"  # PyPI's "wpsync" is an unrelated project
+    assert project["scripts"] == {"wpsync": "wpsync.__main__:main"}
+    install = README.split("## Install", 1)[1].split("\n## ", 1)[0]
+    assert '"wpsync-campaigns @ git+https://github.com/OWNER/wpsync@<commit-sha>"' in install
+    assert "pipx install" in install and "uv tool install" in install and "make install" in install
+    workflow = (ROOT / "docs" / "workflows" / "wpsync.yml").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    for text in (workflow, guide, README):
+        assert "wpsync==" not in text  # would install PyPI's unrelated "wpsync"
+        assert "rev: v0.1.0" not in text  # no such tag exists
+    assert "wpsync-campaigns @ git+https://github.com/OWNER/wpsync@" in workflow
+
+
+def test_shell_completion_is_documented_and_works() -> None:
+    import os
+    import subprocess
+    import sys
+
+    for shell in ("bash", "zsh", "fish"):
+        assert f"_WPSYNC_COMPLETE={shell}_source wpsync" in README
+    env = {**os.environ, "_WPSYNC_COMPLETE": "bash_source"}
+    script = Path(sys.executable).parent / "wpsync"
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert "_wpsync_completion" in done.stdout, done.stdout + done.stderr
