@@ -21,9 +21,17 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 
 def test_every_command_is_documented_and_has_help() -> None:
+    import click
+
     for name, command in main.commands.items():
         assert f"`wpsync {name}" in README, f"README does not document `wpsync {name}`"
         assert command.help, f"wpsync {name} has no help text"
+        if isinstance(command, click.Group):
+            for sub_name, sub in command.commands.items():
+                assert f"`wpsync {name} {sub_name}" in README, (
+                    f"README does not document `wpsync {name} {sub_name}`"
+                )
+                assert sub.help, f"wpsync {name} {sub_name} has no help text"
 
 
 def test_every_exit_code_is_documented() -> None:

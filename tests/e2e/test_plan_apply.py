@@ -73,6 +73,7 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
         "actions",
         "refused",
         "notes",
+        "targets",
         "binding",
     }
 

@@ -67,17 +67,30 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--run-after", is_flag=True, help="With --make-editable: run the campaign again afterwards."
             ),
+            click.option(
+                "--target",
+                "targets",
+                multiple=True,
+                metavar="KEY",
+                help="Plan only this campaign (repeatable); the others are not read or considered.",
+            ),
         ]
     ):
         command = option(command)
     return command
 
 
-def plan_request(offline: bool, refresh: str, make_editable: bool, run_after: bool) -> Any:
+def plan_request(
+    offline: bool, refresh: str, make_editable: bool, run_after: bool, targets: tuple[str, ...] = ()
+) -> Any:
     from wpsync.commands.plan import PlanRequest
 
     if run_after and not make_editable:
         raise click.UsageError("--run-after goes with --make-editable")
     return PlanRequest(
-        offline=offline, refresh_all=refresh == "all", make_editable=make_editable, run_after=run_after
+        offline=offline,
+        refresh_all=refresh == "all",
+        make_editable=make_editable,
+        run_after=run_after,
+        targets=tuple(targets),
     )

@@ -138,6 +138,7 @@ class Plan:
     offline: bool = False
     unchanged: int = 0  # campaigns with nothing to do
     options: dict[str, bool] = field(default_factory=dict)
+    targets: tuple[str, ...] = ()  # `--target KEY`: only these campaigns were considered
 
     @property
     def has_changes(self) -> bool:
@@ -149,8 +150,15 @@ class Plan:
         return {"create": creates, "append": appends, "refused": len(self.refusals)}
 
     def summary(self) -> str:
+        return self._summary() + _targets_note(self.targets)
+
+    def _summary(self) -> str:
         c = self.counts()
         if not self.actions and not self.refusals:
+            drift = sum(note.code == "drift" for note in self.notes)
+            if drift:
+                # Not "Woodpecker matches": it does not, and the notes say where.
+                return f"No changes to apply; {drift} drift note{'' if drift == 1 else 's'} below."
             return "No changes. Woodpecker matches the campaign files."
         parts = [
             _count(c["create"], "campaign", "to create"),
@@ -158,6 +166,12 @@ class Plan:
             _count(c["refused"], "change", "refused"),
         ]
         return "Plan: " + ", ".join(parts) + "."
+
+
+def _targets_note(targets: tuple[str, ...]) -> str:
+    if not targets:
+        return ""
+    return f" Targeted: only {', '.join(targets)}; other campaigns were not considered."
 
 
 def _count(n: int, noun: str, what: str) -> str:
@@ -174,6 +188,7 @@ def to_json(plan: Plan) -> JSON:
         "summary": {**c, "text": plan.summary(), "unchanged": plan.unchanged},
         "offline": plan.offline,
         "options": dict(plan.options),
+        "targets": list(plan.targets),
         "actions": [_action_json(a) for a in plan.actions],
         "refused": [asdict(r) for r in plan.refusals],
         "notes": [asdict(n) for n in plan.notes],
@@ -225,4 +240,5 @@ def from_json(data: JSON) -> Plan:
         offline=bool(data["offline"]),
         unchanged=int(data["summary"]["unchanged"]),
         options=dict(data.get("options", {})),
+        targets=tuple(data.get("targets", ())),
     )
