@@ -1,4 +1,4 @@
-"""Colour: --no-color and NO_COLOR turn it off, FORCE_COLOR turns it on (even into a pipe), TERM=dumb gets none."""
+"""Output details: colour (--no-color, NO_COLOR, FORCE_COLOR, TERM=dumb) and the validate JSON report's version."""
 
 from __future__ import annotations
 
@@ -50,3 +50,13 @@ def test_a_terminal_gets_colour_unless_it_is_dumb(
     monkeypatch.setenv("TERM", term)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
     assert color() is expected
+
+
+def test_validate_json_has_a_format_version(examples: Path) -> None:
+    import json
+
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    report = json.loads(result.stdout)
+    assert report["format_version"] == 1
+    assert report["files"] == 3
+    assert set(report) == {"format_version", "files", "problems"}
