@@ -15,6 +15,8 @@ Draft-07: the newest draft every TOML editor's validator implements completely.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from wpsync.files import snippets, timezones
@@ -390,6 +392,19 @@ def campaign_schema() -> JSON:
             "followup_after": _followup_after(),
         },
     }
+
+
+SCHEMA_FILE = "schema/campaign.schema.json"  # where `wpsync init` writes it, beside campaigns/
+
+
+def schema_directive(campaigns: Path) -> str | None:
+    """The `#:schema` line for a file in ``campaigns``: a relative path to the schema file of the user's
+    repository (beside the campaigns folder, where `wpsync init` puts it), or None when there is none —
+    a directive pointing at nothing makes editors report an error on every file."""
+    target = campaigns.parent / SCHEMA_FILE
+    if not target.is_file():
+        return None
+    return "#:schema " + Path(os.path.relpath(target, campaigns)).as_posix()
 
 
 def schema_json() -> str:
