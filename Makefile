@@ -19,6 +19,7 @@ test: lint typecheck unit
 lint: $(STAMP)
 	$(BIN)/ruff check wpsync tests benchmarks
 	$(BIN)/ruff format --check wpsync tests benchmarks
+	$(BIN)/zizmor --offline --quiet docs/workflows/wpsync.yml
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -93,3 +93,16 @@ def test_shell_completion_is_documented_and_works() -> None:
     script = Path(sys.executable).parent / "wpsync"
     done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert "_wpsync_completion" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_workflow_pins_actions_by_sha_and_keeps_no_credentials() -> None:
+    workflow = (ROOT / "docs" / "workflows" / "wpsync.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"^\s*(?:- )?uses: (\S+)(.*)$", workflow, flags=re.M)
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", comment), f"{action}: the tag, in a comment"
+    checkouts = workflow.count("uses: actions/checkout@")
+    assert workflow.count("persist-credentials: false") == checkouts == 2
+    assert (ROOT / "wpsync" / "templates" / "wpsync.yml").read_text(encoding="utf-8") == workflow
+    assert "WPSYNC_STATE_URL" in (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
