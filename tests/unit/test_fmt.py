@@ -158,7 +158,10 @@ def test_taplo_leaves_formatted_files_alone(tmp_path: Path) -> None:
             dumps(document_from_payload(json.loads(spec.read_text())), header="# Imported.")
         )
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from fleet import campaign_text  # type: ignore[import-not-found]
+    try:
+        from fleet import campaign_text  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
 
     for index in range(3):
         (campaigns / f"fleet-{index}.toml").write_text(format_text(campaign_text(index)))
