@@ -35,7 +35,9 @@ def test_doctor_reports_a_key_of_another_account(ws: Workspace, monkeypatch: pyt
     assert "the state belongs to company" in result.stdout
 
 
-def test_doctor_with_a_bad_key_stops_at_the_first_check(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doctor_with_a_bad_key_stops_at_the_first_check(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WOODPECKER_API_KEY", "no-such-key")
     result = ws.run("doctor")
     assert result.exit_code == 1

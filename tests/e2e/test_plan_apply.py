@@ -77,6 +77,7 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
         "moves",
         "refused",
         "notes",
+        "targets",
         "binding",
         "account",
     }

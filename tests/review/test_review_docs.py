@@ -30,8 +30,12 @@ def test_the_guide_shows_the_workflow_file_verbatim() -> None:
 
 def test_the_workflow_plans_comments_applies_and_commits_as_documented() -> None:
     assert "wpsync plan --format markdown --out plan.json > plan.md" in WORKFLOW
-    assert f"marker='{MARKER}'" in WORKFLOW  # finds the comment wpsync's markdown starts with
-    assert 'issues/comments/$id" -F body=@plan.md' in WORKFLOW
+    assert f"const marker = '{MARKER}';" in WORKFLOW  # finds the comment wpsync's markdown starts with
+    # The sticky comment is ours by marker AND author, and is updated on failure too.
+    assert "c.user?.login === 'github-actions[bot]' && c.body?.startsWith(marker)" in WORKFLOW
+    assert "github.rest.issues.updateComment" in WORKFLOW
+    assert "if: always() && github.event.pull_request.head.repo.full_name == github.repository" in WORKFLOW
+    assert "### wpsync validate failed" in WORKFLOW
     assert "WOODPECKER_API_KEY: ${{ secrets.WOODPECKER_API_KEY }}" in WORKFLOW
     apply_job = WORKFLOW.split("\n  apply:\n", 1)[1]
     assert "group: wpsync-apply" in apply_job

@@ -386,7 +386,7 @@ NASTY: dict[str, bytes] = {
     "invalid-utf8": b'name = "\xff\xfe"\n',
     "nul-bytes": b"name = 'a\x00b'\n\x00\x00",
     "utf16": MINIMAL.encode("utf-16"),
-    "bom-crlf": b"\xef\xbb\xbf" + EXAMPLES[0].replace(b"\n", b"\r\n"),  # valid: rtoml skips a BOM
+    "bom-crlf": b"\xef\xbb\xbf" + EXAMPLES[0].replace(b"\n", b"\r\n"),  # valid: a BOM is skipped
     "cr-only": EXAMPLES[1].replace(b"\n", b"\r"),
     "deep-ok": b"a = " + b"[" * MAX_NESTING + b"]" * MAX_NESTING + b"\n",
     "deep-tables": b"[" + b".".join([b"steps"] * 3000) + b"]\n",

@@ -60,7 +60,7 @@ SNIPPETS = st.one_of(
     st.just("{{UNSUBSCRIBE}}"),
     st.just("{{CLICK=https://example.com/?a=1&b=2}}"),
     st.just("{{LAST_NAME}}"),  # valid; only a warning (no fallback)
-    st.just('{{FAVOURITE_COLOUR | "blue"}}'),  # valid; only a warning (unknown name)
+    st.just('{{SNIPPET_15 | "blue"}}'),  # a custom field, with a fallback
 )
 
 

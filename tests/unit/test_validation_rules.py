@@ -317,13 +317,6 @@ WARNINGS: dict[str, tuple[str, list[str]]] = {
             'sent; write {{FIRST_NAME | "…"}}'
         ],
     ),
-    "unknown snippet": (
-        MINIMAL.replace("<p>Hi", '<p>{{FAVOURITE_COLOUR | \\"blue\\"}} Hi'),
-        [
-            "13: steps[0].versions[0].message: {{FAVOURITE_COLOUR}} is not a snippet Woodpecker is known to "
-            "fill (standard fields, or SNIPPET_1 … SNIPPET_15); check the spelling"
-        ],
-    ),
     "unsubscribe without link": (
         MINIMAL.replace(
             "daily_enroll = 25", "daily_enroll = 25\ngdpr_unsubscribe = true\nlist_unsubscribe = true"
@@ -352,3 +345,48 @@ def test_unsubscribe_link_silences_the_warning(tmp_path: Path) -> None:
         "</p>", '<a href=\\"{{UNSUBSCRIBE}}\\">stop</a></p>'
     )
     assert messages(load_text(tmp_path, text), "warning") == []
+
+
+@pytest.mark.parametrize(
+    ("snippet", "hint"),
+    [
+        ("FIRSTNAME", "did you mean {{FIRST_NAME}}?"),
+        ("COMPNAY", "did you mean {{COMPANY}}?"),
+        ("SNIPET_3", "did you mean {{SNIPPET_3}}?"),
+        ("FAVOURITE_COLOUR", "check the spelling"),
+    ],
+)
+def test_an_unknown_snippet_is_an_error_with_a_suggestion(tmp_path: Path, snippet: str, hint: str) -> None:
+    # Woodpecker answers 400 to a snippet it does not fill: validate must not let it through as a warning.
+    text = MINIMAL.replace("<p>Hi", f'<p>{{{{{snippet} | \\"x\\"}}}} Hi')
+    loaded = load_text(tmp_path, text)
+    assert messages(loaded, "warning") == []
+    assert messages(loaded) == [
+        f"13: steps[0].versions[0].message: {{{{{snippet}}}}} is not a snippet Woodpecker fills "
+        f"(standard fields, or SNIPPET_1 … SNIPPET_15); {hint}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("America/NewYork", 'is not a time zone Woodpecker accepts: did you mean "America/New_York"?'),
+        ("Europe/Warsw", 'is not a time zone Woodpecker accepts: did you mean "Europe/Warsaw"?'),
+        ("EST", "is an abbreviation, not a place"),
+        ("EST5EDT", 'for US Eastern time use "America/New_York"'),
+        ("PST", 'for US Pacific time use "America/Los_Angeles"'),
+        ("Etc/GMT+5", "is a fixed offset with no daylight saving"),
+        ("UTC+02:00", "is a fixed offset with no daylight saving"),
+    ],
+)
+def test_time_zone_typos_get_suggestions_and_fixed_offsets_are_refused(
+    tmp_path: Path, zone: str, expected: str
+) -> None:
+    # EST is a link to America/Panama (UTC-5 all year): following it silently would send an hour late
+    # in New York every summer.
+    loaded = load_text(tmp_path, MINIMAL.replace('"Europe/Warsaw"', f'"{zone}"'))
+    [message] = messages(loaded)
+    assert message.startswith(f'4: settings.timezone: "{zone}" ')
+    assert expected in message
+    if zone == "EST":
+        assert 'for US Eastern time use "America/New_York"' in message

@@ -1,10 +1,10 @@
 """The command line: options in, a call to a command function, an exit code out.
 
-``app`` holds the group and the error handling; ``files``, ``sync`` and ``tools`` wire the commands,
-each a thin translation into a function of ``wpsync.commands``. Importing this package registers them.
+``app`` holds the group and the error handling; ``files``, ``authoring``, ``sync``, ``state``, ``views``
+and ``tools`` wire the commands, each a thin translation into a function of ``wpsync.commands``. Importing this package registers them.
 """
 
-from wpsync.cli import files, sync, tools
+from wpsync.cli import authoring, files, state, sync, tools, views
 from wpsync.cli.app import main, run
 
-__all__ = ["files", "main", "run", "sync", "tools"]
+__all__ = ["authoring", "files", "main", "run", "state", "sync", "tools", "views"]

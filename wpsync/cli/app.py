@@ -32,8 +32,20 @@ def warn(text: str) -> None:
     click.echo(text, err=True)
 
 
+_options = {"no_color": False}  # set by the group's --no-color for this run
+
+
 def color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Whether output is coloured: --no-color and NO_COLOR (https://no-color.org) turn it off;
+    FORCE_COLOR (not "0") turns it on, even into a pipe (CI logs); otherwise a terminal that is not
+    TERM=dumb gets colour."""
+    if _options["no_color"] or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 def _as_input_error(exc: click.UsageError) -> None:
@@ -76,12 +88,18 @@ class WpsyncGroup(click.Group):
 
 @click.group(cls=WpsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wpsync", message="%(prog)s %(version)s")
-def main() -> None:
+@click.option(
+    "--no-color", is_flag=True, help="No colour in the output (also NO_COLOR=1; FORCE_COLOR=1 forces it)."
+)
+def main(no_color: bool) -> None:
     """Campaigns-as-code for Woodpecker: validate, plan and apply campaign files.
 
     The API key comes from WOODPECKER_API_KEY (or --api-key-file), the API's address from
     WOODPECKER_API_URL. WPSYNC_LOG=debug logs every request to stderr, with the key redacted.
     """
+    _options["no_color"] = no_color
+    # click.echo strips colour codes when stdout is not a terminal; FORCE_COLOR means keep them.
+    click.get_current_context().color = color()
     if os.environ.get("WPSYNC_LOG"):
         from wpsync.logs import configure_from_env
 

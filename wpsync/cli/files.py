@@ -62,4 +62,5 @@ def schema() -> None:
     """Print the JSON Schema of the campaign file format (for editors: `#:schema` in TOML)."""
     from wpsync.files.schema import schema_json
 
-    click.echo(schema_json())
+    # Exactly the bytes of schema/campaign.schema.json (which ends in one newline): `wpsync schema > FILE`.
+    click.echo(schema_json(), nl=False)

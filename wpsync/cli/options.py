@@ -72,6 +72,13 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--run-after", is_flag=True, hidden=True, help="Accepted for old scripts: now the default."
             ),
+            click.option(
+                "--target",
+                "targets",
+                multiple=True,
+                metavar="KEY",
+                help="Plan only this campaign (repeatable); the others are not read or considered.",
+            ),
         ]
     ):
         command = option(command)
@@ -79,7 +86,12 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def plan_request(
-    offline: bool, refresh: str, make_editable: bool, leave_editable: bool, run_after: bool
+    offline: bool,
+    refresh: str,
+    make_editable: bool,
+    leave_editable: bool,
+    run_after: bool,
+    targets: tuple[str, ...] = (),
 ) -> Any:
     from wpsync.commands.plan import PlanRequest
 
@@ -92,4 +104,5 @@ def plan_request(
         refresh_all=refresh == "all",
         make_editable=make_editable,
         leave_editable=leave_editable,
+        targets=tuple(targets),
     )

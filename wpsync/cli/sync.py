@@ -40,6 +40,7 @@ def plan(
     make_editable: bool,
     leave_editable: bool,
     run_after: bool,
+    targets: tuple[str, ...],
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
@@ -53,7 +54,7 @@ def plan(
         plan_command(
             workspace(campaigns_dir, state_dir),
             api_key(api_key_file),
-            plan_request(offline, refresh, make_editable, leave_editable, run_after),
+            plan_request(offline, refresh, make_editable, leave_editable, run_after, targets),
             output_format=output_format,
             out=out,
             detailed=detailed_exitcode,
@@ -80,6 +81,7 @@ def apply(
     make_editable: bool,
     leave_editable: bool,
     run_after: bool,
+    targets: tuple[str, ...],
     auto_approve: bool,
 ) -> None:
     """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
@@ -88,11 +90,15 @@ def apply(
 
     if offline:
         raise click.UsageError("apply always reads Woodpecker before changing it; --offline is for plan only")
+    if plan_file is not None and targets:
+        raise click.UsageError(
+            "a saved plan is applied as it was made: --target goes with `wpsync plan --out`"
+        )
     sys.exit(
         apply_command(
             workspace(campaigns_dir, state_dir),
             api_key(api_key_file),
-            plan_request(offline, refresh, make_editable, leave_editable, run_after),
+            plan_request(offline, refresh, make_editable, leave_editable, run_after, targets),
             plan_file=plan_file,
             auto_approve=auto_approve,
             interactive=sys.stdin.isatty(),

@@ -46,6 +46,8 @@ def what_moved(plan: Plan, ws: Workspace) -> list[str]:
     if binding.lineage is not None and lineage != binding.lineage:
         moved.append(f"the state's lineage is {lineage}, the plan's {binding.lineage}: another state")
     records = ws.state.read_all()
+    if plan.targets:  # a targeted plan was made from, and binds, only its targets
+        records = {key: record for key, record in records.items() if key in plan.targets}
     for key in sorted(set(binding.serials) | set(records)):
         then = binding.serials.get(key)
         now = records[key].serial if key in records else 0
@@ -54,7 +56,11 @@ def what_moved(plan: Plan, ws: Workspace) -> list[str]:
         elif then != now:
             moved.append(f"{key}: the state moved (serial {then} → {now})")
     # One file in memory at a time: a fleet's copy is never held whole just to hash it.
-    digests = {path.stem: read_source(path).digest for path in campaign_paths(ws.campaigns)}
+    digests = {
+        path.stem: read_source(path).digest
+        for path in campaign_paths(ws.campaigns)
+        if not plan.targets or path.stem in plan.targets
+    }
     for key in sorted(set(binding.digests) | set(digests)):
         if key not in digests:
             moved.append(f"{key}: its campaign file was removed")

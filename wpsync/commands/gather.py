@@ -26,14 +26,21 @@ class Inputs:
     lineage: str | None
 
 
-def gather(campaigns: Path, state: StateDir, *, reparse_all: bool = False) -> Inputs:
-    """Files and state, or an InputError listing every problem of every invalid file."""
+def gather(
+    campaigns: Path, state: StateDir, *, reparse_all: bool = False, keys: frozenset[str] | None = None
+) -> Inputs:
+    """Files and state, or an InputError listing every problem of every invalid file. With ``keys``
+    (`--target`), only those campaigns: other files are not even read, other records not considered."""
     lineage = state.lineage()
     records = state.read_all()
+    if keys is not None:
+        records = {key: record for key, record in records.items() if key in keys}
     files: list[Desired | Unchanged] = []
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for path in campaign_paths(campaigns):
+        if keys is not None and path.stem not in keys:
+            continue
         source = read_source(path)  # one file's bytes at a time: a fleet's copy is never all in memory
         record = records.get(source.key)
         digest = source.digest

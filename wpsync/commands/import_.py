@@ -16,6 +16,7 @@ from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import InputError
 from wpsync.files.from_api import document_from_payload, dumps
 from wpsync.files.loading import parse_source
+from wpsync.files.schema import SCHEMA_FILE, schema_directive
 from wpsync.files.sources import KEY_PATTERN, KEY_RULE, Source
 from wpsync.files.to_api import content_hash
 from wpsync.plan.desired import canonical_head
@@ -66,10 +67,9 @@ def import_command(
                 f"warning: campaign {campaign_id}: left out settings wpsync does not manage "
                 f"({', '.join(dropped)}); Woodpecker keeps their values"
             )
-        text = dumps(
-            document,
-            header=f"#:schema ../schema/campaign.schema.json\n# Imported from Woodpecker campaign {campaign_id}.",
-        )
+        directive = schema_directive(ws.campaigns)
+        header = f"# Imported from Woodpecker campaign {campaign_id}."
+        text = dumps(document, header=f"{directive}\n{header}" if directive else header)
         loaded = parse_source(Source(chosen, path, text.encode()))
         if loaded.campaign is None:
             problems = "; ".join(p.render() for p in loaded.errors)
@@ -98,6 +98,11 @@ def import_command(
     echo(
         f"Imported campaign {campaign_id} as {path} ({len(steps.contents)} steps); `wpsync plan` now shows it unchanged."
     )
+    if directive is None:
+        echo(
+            f"No {SCHEMA_FILE} beside {ws.campaigns}, so the file has no #:schema line for editors: "
+            f"`wpsync schema > {SCHEMA_FILE}` (or `wpsync init`) writes it; later imports then point at it."
+        )
     return 0
 
 

@@ -30,11 +30,17 @@ class PlanRequest:
     refresh_all: bool = False
     make_editable: bool = False
     leave_editable: bool = False
+    targets: tuple[str, ...] = ()  # `--target KEY`: plan only these campaigns
 
 
 def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Plan, list[Problem]]:
     """Gather inputs, refresh what the decisions need (unless offline or keyless), and plan."""
-    inputs = gather(ws.campaigns, ws.state)
+    keys = None
+    if request.targets:
+        from wpsync.commands.targets import check_targets
+
+        keys = check_targets(ws, request.targets)
+    inputs = gather(ws.campaigns, ws.state, keys=keys)
     offline = request.offline or key is None
     facts = Facts()
     # Nothing changed and no drift report asked for: no decision needs Woodpecker, so do not even
@@ -61,6 +67,8 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
         lineage=inputs.lineage,
         tool_version=__version__,
     )
+    if request.targets:
+        plan = replace(plan, targets=tuple(sorted(set(request.targets))))
     interrupted = ws.state.intents()
     if interrupted:
         notes = tuple(

@@ -10,6 +10,10 @@ from wpsync.errors import EXIT_ERROR, EXIT_OK, Problem
 from wpsync.files.loading import parse_source
 from wpsync.files.sources import campaign_paths, read_source
 
+# The JSON report's shape: {"format_version", "files", "problems": [{"file", "line", "path", "severity",
+# "message"}]}. Fields may be added within a version; none removed or changed in meaning.
+VALIDATE_FORMAT = 1
+
 
 def files_of(paths: list[Path]) -> list[Path]:
     """Campaign files from folders (their *.toml) and files, in a stable order."""
@@ -29,7 +33,12 @@ def validate(paths: list[Path], *, strict: bool, output_format: str, echo: Calla
     problems = sorted(problems_of(files), key=_order)
     errors = [p for p in problems if p.severity == "error" or strict]
     if output_format == "json":
-        echo(json.dumps({"files": len(files), "problems": [_as_json(p) for p in problems]}, indent=2))
+        report = {
+            "format_version": VALIDATE_FORMAT,
+            "files": len(files),
+            "problems": [_as_json(p) for p in problems],
+        }
+        echo(json.dumps(report, indent=2))
     else:
         for problem in problems:
             label = "error" if problem.severity == "error" or strict else "warning"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import tomli_w
-
 from wpsync.errors import InputError
 
 JSON = dict[str, Any]
@@ -76,10 +74,12 @@ def document_from_payload(payload: JSON) -> JSON:
 
 
 def dumps(document: JSON, *, header: str = "") -> str:
-    """TOML text for a campaign document, long messages as multi-line strings."""
+    """TOML text for a campaign document in the canonical layout (`wpsync fmt`), long messages as
+    multi-line strings."""
+    from wpsync.files.writer import campaign_text
+
     # tomli-w folds "\r\n" to "\n" inside multi-line strings; keep CRLF text exact by escaping it instead.
-    text = tomli_w.dumps(document, multiline_strings=not _has_carriage_return(document))
-    return (header.rstrip("\n") + "\n\n" + text) if header else text
+    return campaign_text(document, header=header, multiline_strings=not _has_carriage_return(document))
 
 
 def _has_carriage_return(value: Any) -> bool:

@@ -8,12 +8,10 @@ never pays for parsing it.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import rtoml
 from pydantic import ValidationError
 
 from wpsync.errors import InputError, Problem
@@ -69,18 +67,10 @@ def parse_source(source: Source) -> Loaded:
 
 
 def parse_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
-    """The document, or None and a message with line and column."""
-    try:
-        return rtoml.loads(text), None
-    except rtoml.TomlParsingError as fast_error:
-        # tomllib's messages are clearer and end in "(at line L, column C)"; use them for the report.
-        try:
-            tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            return None, f"invalid TOML: {exc}"
-        except (RecursionError, ValueError):
-            pass  # too deep or too large for tomllib too: rtoml's own message will do
-        return None, f"invalid TOML: {fast_error}"
+    """The document, or None and a message with line and column. TOML 1.0 exactly (see toml10.py)."""
+    from wpsync.files import toml10
+
+    return toml10.loads(text)
 
 
 def _syntax_line(message: str | None) -> int | None:

@@ -217,9 +217,7 @@ class Settings(_Model):
     @classmethod
     def _canonical_zone(cls, value: str) -> str:
         if not timezones.is_canonical(value):
-            better = timezones.suggest(value)
-            hint = f'use "{better}"' if better else 'use a canonical IANA zone such as "Europe/Warsaw"'
-            raise ValueError(f'"{value}" is not a time zone Woodpecker accepts: {hint}')
+            raise ValueError(timezones.problem(value))
         return value
 
 

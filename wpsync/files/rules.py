@@ -126,11 +126,13 @@ def _field_warnings(loc: Loc, fields: list[tuple[str, bool]]) -> Iterator[Findin
             continue
         warned.add(name)
         if name not in snippets.KNOWN_FIELDS:
+            # An error, not a warning: Woodpecker answers 400 to a name it does not fill.
+            close = snippets.did_you_mean(name)
+            hint = f"did you mean {{{{{close}}}}}?" if close else "check the spelling"
             yield Finding(
                 loc,
-                f"{{{{{name}}}}} is not a snippet Woodpecker is known to fill "
-                "(standard fields, or SNIPPET_1 … SNIPPET_15); check the spelling",
-                "warning",
+                f"{{{{{name}}}}} is not a snippet Woodpecker fills "
+                f"(standard fields, or SNIPPET_1 … SNIPPET_15); {hint}",
             )
         elif not has_fallback:
             yield Finding(

@@ -48,6 +48,20 @@ _BRACES = re.compile(r"\{\{|\}\}")
 _WELL_FORMED = re.compile(r"\{\{([^{}]*)\}\}")
 
 
+def did_you_mean(name: str) -> str | None:
+    """The known snippet name closest to a misspelt one: FIRSTNAME → FIRST_NAME, SNIPET_2 → SNIPPET_2."""
+    import difflib
+
+    candidates = sorted(KNOWN_FIELDS | {"SPINTAX", "UNSUBSCRIBE"})
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    if not close:  # a missing or extra underscore counts for much in a short name: compare without them
+        bare = {candidate.replace("_", ""): candidate for candidate in candidates}
+        close = [
+            bare[found] for found in difflib.get_close_matches(name.replace("_", ""), bare, n=1, cutoff=0.8)
+        ]
+    return close[0] if close else None
+
+
 class SnippetSyntaxError(ValueError):
     """A snippet that Woodpecker would refuse; ``offset`` is where it starts in the text."""
 

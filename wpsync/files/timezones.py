@@ -9,6 +9,8 @@ with the canonical name to use instead. This is an [assume] of api-notes.md: cha
 
 from __future__ import annotations
 
+import difflib
+import re
 from functools import cache
 from importlib import resources
 
@@ -58,3 +60,70 @@ def suggest(name: str) -> str | None:
             return target
         target = _aliases().get(target, target)
     return target if target in canonical_zones() else None
+
+
+# Abbreviations people write for a region's time: in the tz database most are fixed offsets with no
+# daylight saving (EST is UTC-5 all year, a link to America/Panama), so following the alias silently
+# would send at the wrong hour half the year. They are refused, naming the region's zone.
+_ABBREVIATIONS = {
+    "EST": ("America/New_York", "US Eastern"),
+    "EDT": ("America/New_York", "US Eastern"),
+    "EST5EDT": ("America/New_York", "US Eastern"),
+    "CST": ("America/Chicago", "US Central"),
+    "CDT": ("America/Chicago", "US Central"),
+    "CST6CDT": ("America/Chicago", "US Central"),
+    "MST": ("America/Denver", "US Mountain"),
+    "MDT": ("America/Denver", "US Mountain"),
+    "MST7MDT": ("America/Denver", "US Mountain"),
+    "PST": ("America/Los_Angeles", "US Pacific"),
+    "PDT": ("America/Los_Angeles", "US Pacific"),
+    "PST8PDT": ("America/Los_Angeles", "US Pacific"),
+    "HST": ("Pacific/Honolulu", "Hawaii"),
+    "AKST": ("America/Anchorage", "Alaska"),
+    "CET": ("Europe/Berlin", "Central European"),
+    "CEST": ("Europe/Berlin", "Central European"),
+    "MET": ("Europe/Berlin", "Central European"),
+    "EET": ("Europe/Athens", "Eastern European"),
+    "WET": ("Europe/Lisbon", "Western European"),
+    "BST": ("Europe/London", "UK"),
+    "IST": ("Asia/Kolkata", "India"),
+}
+_FIXED_OFFSET = re.compile(r"(?:Etc/)?(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d\d)?\Z", re.IGNORECASE)
+
+
+def problem(name: str) -> str:
+    """Why ``name`` is refused, and what to write instead (for a name that is not canonical)."""
+    abbreviation = _ABBREVIATIONS.get(name.upper())
+    if abbreviation is not None:
+        zone, region = abbreviation
+        return (
+            f'"{name}" is an abbreviation, not a place (the tz database reads some, such as EST, as a fixed '
+            f'offset with no daylight saving: an hour off for half the year); for {region} time use "{zone}"'
+        )
+    if _FIXED_OFFSET.match(name):
+        return (
+            f'"{name}" is a fixed offset with no daylight saving: use the zone of the place your recipients '
+            'are in, such as "America/New_York" or "Europe/Warsaw"'
+        )
+    alias, close = suggest(name), close_match(name)
+    if alias:
+        hint = f'use "{alias}"'
+    elif close:
+        hint = f'did you mean "{close}"?'
+    else:
+        hint = 'use a canonical IANA zone such as "Europe/Warsaw"'
+    return f'"{name}" is not a time zone Woodpecker accepts: {hint}'
+
+
+def close_match(name: str) -> str | None:
+    """A canonical zone spelled nearly like ``name``: America/NewYork → America/New_York."""
+
+    def folded(zone: str) -> str:
+        return re.sub(r"[\s_-]", "", zone).lower()
+
+    zones = sorted(canonical_zones())
+    by_fold = {folded(zone): zone for zone in zones}
+    if folded(name) in by_fold:
+        return by_fold[folded(name)]
+    close = difflib.get_close_matches(folded(name), list(by_fold), n=1, cutoff=0.8)
+    return by_fold[close[0]] if close else None

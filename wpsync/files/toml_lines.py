@@ -45,11 +45,11 @@ def index_lines(text: str) -> dict[Loc, int]:
     found: dict[Loc, int] = {}
     counters: dict[Loc, int] = {}
     table: Loc = ()
-    in_multiline: str | None = None
+    in_multiline: str | None = None  # the delimiter of the multi-line string the line starts in
     for number, line in enumerate(text.splitlines(), start=1):
         if in_multiline is not None:
-            if line.count(in_multiline) % 2 == 1:
-                in_multiline = None
+            # The rest of a value: whatever follows the string's end is not a new key.
+            in_multiline = _scan(line, 0, in_multiline)
             continue
         header = _header(line)
         if header is not None:
@@ -63,10 +63,60 @@ def index_lines(text: str) -> dict[Loc, int]:
         if key:
             path = table + tuple(_parts(key.group(1)))
             found.setdefault(path, number)
-            for quote in ('"""', "'''"):
-                if line.count(quote) % 2 == 1:
-                    in_multiline = quote
+        in_multiline = _scan(line, key.end() if key else 0, None)
     return found
+
+
+_MULTILINE = ('"""', "'''")
+
+
+def _scan(line: str, start: int, open_string: str | None) -> str | None:
+    """Follow TOML's strings through one line from ``start``: basic ("…", escapes) and literal ('…', none),
+    single- and multi-line, and comments. Returns the delimiter of a multi-line string still open at the
+    end of the line, or None. (Counting triple quotes per line took the three double quotes inside a
+    literal string such as 'Quote: ...' for the start of a multi-line string, and every later line
+    number was wrong.)"""
+    i, end = start, len(line)
+    while i < end:
+        if open_string is not None:
+            close = _closing(line, i, open_string)
+            if close is None:
+                return open_string
+            i, open_string = close, None
+            continue
+        char = line[i]
+        if char == "#":
+            return None
+        if line.startswith(_MULTILINE, i):
+            open_string, i = line[i : i + 3], i + 3
+        elif char == '"':
+            i = _closing(line, i + 1, '"') or end
+        elif char == "'":
+            closing = line.find("'", i + 1)
+            i = end if closing == -1 else closing + 1
+        else:
+            i += 1
+    return open_string
+
+
+def _closing(line: str, i: int, delimiter: str) -> int | None:
+    """Where the string that ``delimiter`` opened ends on this line (the index after it), or None."""
+    escapes = delimiter[0] == '"'
+    while i < len(line):
+        if escapes and line[i] == "\\":
+            i += 2
+            continue
+        if line.startswith(delimiter, i):
+            i += len(delimiter)
+            if (
+                len(delimiter) == 3
+            ):  # up to two more quotes belong to the content: """a"""" ends after the last
+                extra = 0
+                while extra < 2 and i < len(line) and line[i] == delimiter[0]:
+                    i, extra = i + 1, extra + 1
+            return i
+        i += 1
+    return None
 
 
 def _resolve(names: list[str], is_array: bool, counters: dict[Loc, int]) -> Loc:

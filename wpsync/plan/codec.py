@@ -20,6 +20,7 @@ def to_json(plan: Plan) -> JSON:
         "summary": {**c, "text": plan.summary(), "unchanged": plan.unchanged},
         "offline": plan.offline,
         "options": dict(plan.options),
+        "targets": list(plan.targets),
         "actions": [_action_json(a) for a in plan.actions],
         "moves": [asdict(m) for m in plan.moves],
         "refused": [asdict(r) for r in plan.refusals],
@@ -60,6 +61,7 @@ def from_json(data: JSON) -> Plan:
         options=dict(data.get("options", {})),
         moves=tuple(Moved(**m) for m in data.get("moves", [])),
         account=data.get("account"),
+        targets=tuple(data.get("targets", ())),
     )
 
 

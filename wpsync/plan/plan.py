@@ -154,6 +154,7 @@ class Plan:
     options: dict[str, bool] = field(default_factory=dict)
     moves: tuple[Moved, ...] = ()
     account: str | None = None  # the key's account, when the plan read it (recorded by apply)
+    targets: tuple[str, ...] = ()  # `--target KEY`: only these campaigns were considered
 
     @property
     def has_changes(self) -> bool:
@@ -181,6 +182,9 @@ class Plan:
         }
 
     def summary(self) -> str:
+        return self._summary() + _targets_note(self.targets)
+
+    def _summary(self) -> str:
         c = self.counts()
         if not self.actions and not self.refusals and not self.moves:
             drift = sum(n.code == "drift" for n in self.notes)
@@ -199,6 +203,12 @@ class Plan:
             parts.append(_count(c["move"], "rename", "", plural="s"))
         parts.append(_count(c["refused"], "change", "refused"))
         return "Plan: " + ", ".join(parts) + "."
+
+
+def _targets_note(targets: tuple[str, ...]) -> str:
+    if not targets:
+        return ""
+    return f" Targeted: only {', '.join(targets)}; other campaigns were not considered."
 
 
 def _count(n: int, noun: str, what: str, *, plural: str = "s") -> str:

@@ -1,0 +1,43 @@
+"""Commands that show things and change nothing: a saved plan, the account's mailboxes and LinkedIn accounts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from wpsync.cli.app import color, echo, main
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+def show(plan_file: Path, output_format: str) -> None:
+    """Show a saved plan (from `wpsync plan --out FILE`) as text, JSON or markdown."""
+    from wpsync.commands.show import show_command
+
+    sys.exit(show_command(plan_file, output_format=output_format, color=color(), echo=echo))
+
+
+@main.command()
+@click.option(
+    "--api-key-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the API key from this file instead of WOODPECKER_API_KEY.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def accounts(api_key_file: Path | None, output_format: str) -> None:
+    """List the mailbox ids (SMTP, with address and health) and LinkedIn account ids a campaign may use."""
+    from wpsync.commands.accounts import accounts_command
+    from wpsync.commands.workspace import api_key
+
+    sys.exit(accounts_command(api_key(api_key_file), output_format=output_format, echo=echo))
