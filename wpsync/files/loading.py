@@ -16,6 +16,7 @@ from typing import Any
 import rtoml
 from pydantic import ValidationError
 
+from wpsync.bounded import check_toml_nesting
 from wpsync.errors import InputError, Problem
 from wpsync.files import lints, rules
 from wpsync.files.messages import describe
@@ -73,6 +74,11 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
         return rtoml.loads(text), None
     except rtoml.TomlParsingError as fast_error:
+        # rtoml bounds its own recursion (about 80 levels). tomllib recurses in Python and its error
+        # path is quadratic in a dotted key's length: bound the nesting before handing it the text.
+        too_deep = check_toml_nesting(text)
+        if too_deep is not None:
+            return None, f"{too_deep}; flatten the file"
         # tomllib's messages are clearer and end in "(at line L, column C)"; use them for the report.
         try:
             tomllib.loads(text)

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wpsync.bounded import Unreadable, read_regular
 from wpsync.errors import InputError, Problem
+from wpsync.limits import MAX_CAMPAIGN_FILE
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
 KEY_RULE = (
@@ -47,7 +49,9 @@ def campaign_paths(directory: Path) -> list[Path]:
 
 def read_source(path: Path) -> Source:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
+        data = read_regular(path, MAX_CAMPAIGN_FILE, "a campaign file")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "no such file")]) from None
+    except Unreadable as exc:
+        raise InputError([Problem(str(path), "", exc.reason)]) from None
     return Source(key=path.stem, path=path, data=data)

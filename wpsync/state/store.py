@@ -27,7 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wpsync.bounded import Unreadable, json_loads, read_regular
 from wpsync.errors import StateError
+from wpsync.limits import MAX_STATE_FILE
 
 FORMAT = 1
 META_FILE = "wpsync-state.json"
@@ -330,9 +332,11 @@ def _check_format(path: Path, found: Any) -> None:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
-    except OSError as exc:
-        raise StateError(f"{path}: cannot read: {exc.strerror}") from None
+        return json_loads(read_regular(path, MAX_STATE_FILE, "a state file"), "the state file")
+    except FileNotFoundError:
+        raise StateError(f"{path}: cannot read: no such file") from None
+    except Unreadable as exc:
+        raise StateError(f"{path}: {exc.reason}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise StateError(
             f"{path}: not valid JSON ({exc}); it may be truncated or hand-edited — restore it from git "
