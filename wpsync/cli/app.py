@@ -10,7 +10,6 @@ printed here and only here (one line each, on stderr), with their exit codes:
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,9 @@ def warn(text: str) -> None:
 
 
 def color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    from wpsync.commands.workspace import environment
+
+    return sys.stdout.isatty() and not environment().no_color
 
 
 def _as_input_error(exc: click.UsageError) -> None:
@@ -67,7 +68,9 @@ class WpsyncGroup(click.Group):
             click.echo("interrupted", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: say so plainly, without a traceback unless asked
-            if os.environ.get("WPSYNC_DEBUG"):
+            from wpsync.commands.workspace import debug_requested
+
+            if debug_requested():
                 raise
             click.echo(f"internal error (a bug in wpsync; please report it): {redact(repr(exc))}", err=True)
             click.echo("set WPSYNC_DEBUG=1 to see the traceback", err=True)
@@ -82,10 +85,13 @@ def main() -> None:
     The API key comes from WOODPECKER_API_KEY (or --api-key-file), the API's address from
     WOODPECKER_API_URL. WPSYNC_LOG=debug logs every request to stderr, with the key redacted.
     """
-    if os.environ.get("WPSYNC_LOG"):
-        from wpsync.logs import configure_from_env
+    from wpsync.commands.workspace import environment
 
-        configure_from_env()
+    env = environment()  # every variable checked once, up front: a bad one stops here, clearly
+    if env.log_level:
+        from wpsync.logs import configure
+
+        configure(env.log_level)
 
 
 def run() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wpsync import __version__
 from wpsync.commands.gather import gather
-from wpsync.commands.workspace import Workspace, client_for
+from wpsync.commands.workspace import STEP_SUMMARY_ENV, Workspace, client_for, environment
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
 from wpsync.plan.desired import Desired
 from wpsync.plan.plan import Note, Plan, to_json
@@ -18,7 +17,6 @@ from wpsync.plan.planner import Facts, PlanOptions, make_plan
 from wpsync.state.store import atomic_write_json
 
 SAVED_PLAN_KIND = "wpsync-plan"
-STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 SUMMARY_MIN_ROOM = 4096  # below this not even a short plan fits: say so rather than add a stub
 
 
@@ -118,9 +116,9 @@ def plan_command(
     for problem in warnings:
         warn(f"warning: {problem.render()}")
     echo(render(plan, output_format, color=color, warnings=warnings))
-    summary = os.environ.get(STEP_SUMMARY_ENV)
-    if summary:
-        append_step_summary(plan, warnings, Path(summary), warn)
+    summary = environment().step_summary
+    if summary is not None:
+        append_step_summary(plan, warnings, summary, warn)
     if out is not None:
         save_plan(plan, out)
         if output_format == "text":

@@ -21,9 +21,11 @@ from typing import Any
 
 import httpx
 
+from wpsync.bounded import json_loads
 from wpsync.errors import API_KEY_ENV, ApiError, ApiErrorInfo, ApiUnreachable, FieldError, redact
+from wpsync.limits import MAX_ANSWER_NESTING
+from wpsync.woodpecker.config import API_URL_ENV
 
-API_URL_ENV = "WOODPECKER_API_URL"
 _MAX_TEXT = 300  # server text is quoted, never dumped: one line, bounded
 
 
@@ -139,7 +141,7 @@ def one_line(text: str, secret: str | None = None) -> str:
 def parse_error_body(status: int, content: bytes, secret: str | None = None) -> ApiErrorInfo:
     """Either documented shape, or whatever else came back, as an ``ApiErrorInfo``."""
     try:
-        data: Any = json.loads(content)
+        data: Any = json_loads(content, "the answer", MAX_ANSWER_NESTING)
     except ValueError:
         raw = one_line(content.decode("utf-8", "replace"), secret)
         return ApiErrorInfo(status=status, message=raw or None)
@@ -267,6 +269,41 @@ _HOW = [
 def was_sent(exc: httpx.HTTPError) -> bool:
     """Whether request bytes may have reached the server: only a failed connect proves they did not."""
     return not isinstance(exc, _NOT_SENT)
+
+
+def deadline_passed(
+    *, method: str, path: str, base_url: str, seconds: float, attempts: int
+) -> WoodpeckerUnreachable:
+    """No complete answer within the deadline of a whole request (the server may be trickling it)."""
+    committed = method != "GET"
+    todo = (
+        "the request was sent and may have been applied; wpsync will check before retrying"
+        if committed
+        else f"check {API_URL_ENV} and the network, or raise WPSYNC_HTTP_TIMEOUT, then run again"
+    )
+    after = f", after {attempts} attempts" if attempts > 1 else ""
+    message = (
+        f"no complete answer from Woodpecker at {base_url} to {method} {path} within {seconds:g} s"
+        f" (the limit for a whole request, WPSYNC_HTTP_TIMEOUT){after} — {todo}"
+    )
+    return WoodpeckerUnreachable(message, method=method, path=path, maybe_committed=committed)
+
+
+def answer_too_large(*, method: str, path: str, base_url: str, limit: int) -> WoodpeckerUnreachable:
+    """An answer larger than wpsync reads: not Woodpecker's, or not the API's."""
+    from wpsync.bounded import size_text
+
+    committed = method != "GET"
+    todo = (
+        "the request may have been applied; wpsync will check before retrying"
+        if committed
+        else f"{_CHECK_URL}, then run again"
+    )
+    message = (
+        f"the answer from {base_url} to {method} {path} is larger than {size_text(limit)}, the most"
+        f" wpsync reads — {todo}"
+    )
+    return WoodpeckerUnreachable(message, method=method, path=path, maybe_committed=committed)
 
 
 def unreachable(

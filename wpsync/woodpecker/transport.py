@@ -5,6 +5,12 @@ the rest, with no Retry-After. So, within this process, every request made with 
 lock (``key_lock``) for exactly one attempt — sending and reading the answer — and releases it while
 backing off, so other threads on the key go ahead. Across processes only the 429 back-off helps.
 
+Each attempt is bounded as a whole, not per read: a deadline covers connecting, sending and every read
+(``request_deadline``; a server trickling a byte a second cannot outlast it), and the answer is read as
+a stream and dropped past ``MAX_ANSWER`` bytes (after decompression). The deadline is enforced inside
+httpcore by a network backend that gives each socket operation only the time left (``DeadlineBackend``),
+and checked again between the chunks of the answer.
+
 The registry of locks is keyed by a SHA-256 of the key: the key itself is never a visible value here.
 The key reaches the wire only through ``ApiKeyAuth``, so it is not in the httpx client's default
 headers, URLs or any repr; it is in the request's headers only while that request is sent.
@@ -12,19 +18,28 @@ headers, URLs or any repr; it is in the request's headers only while that reques
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpcore
 import httpx
 
-from wpsync.woodpecker.errors import api_error, parse_error_body, unreachable
+from wpsync.limits import DEFAULT_REQUEST_DEADLINE, MAX_ANSWER
+from wpsync.woodpecker.errors import (
+    answer_too_large,
+    api_error,
+    deadline_passed,
+    parse_error_body,
+    unreachable,
+)
 
 API_KEY_HEADER = "x-api-key"
 log = logging.getLogger("wpsync.client")
@@ -101,6 +116,119 @@ class ApiKeyAuth(httpx.Auth):
         yield request
 
 
+class DeadlineExceeded(Exception):
+    """The whole request took longer than its deadline (raised through httpcore and httpx unchanged)."""
+
+
+class AnswerTooLarge(Exception):
+    """The answer's body is larger than the limit."""
+
+
+_deadline = threading.local()
+
+
+@contextlib.contextmanager
+def request_deadline(seconds: float) -> Iterator[float]:
+    """Bound every socket operation of this thread, for the block, to end ``seconds`` from now."""
+    at = time.monotonic() + seconds
+    _deadline.at = at
+    try:
+        yield at
+    finally:
+        _deadline.at = None
+
+
+def _time_left(timeout: float | None) -> float | None:
+    """``timeout`` capped by what is left of this thread's deadline; DeadlineExceeded once it passed."""
+    at: float | None = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise DeadlineExceeded
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, each connect, read and write given only the time left."""
+
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, _time_left(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_unix_socket(path, _time_left(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def deadline_transport() -> httpx.HTTPTransport:
+    """httpx's own transport with the deadline backend. httpcore takes a backend only in its
+    constructor, which httpx does not expose: set on the pool it built (guarded; without it the deadline
+    is still checked between the chunks of an answer)."""
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if isinstance(getattr(pool, "_network_backend", None), httpcore.NetworkBackend):
+        pool._network_backend = DeadlineBackend(pool._network_backend)  # type: ignore[union-attr]
+    return transport
+
+
+def read_bounded(response: httpx.Response, limit: int) -> httpx.Response:
+    """The streamed ``response`` read whole, or AnswerTooLarge past ``limit`` bytes (decompressed);
+    between chunks, the deadline is checked. Returns a plain, already-read response."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise AnswerTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise AnswerTooLarge
+        chunks.append(chunk)
+        _time_left(None)
+    encoded = {"content-encoding", "content-length", "transfer-encoding"}
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in encoded]
+    return httpx.Response(
+        response.status_code, headers=headers, content=b"".join(chunks), request=response.request
+    )
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Back-off for retryable answers: try ``k`` (from 1) waits uniform(0, min(max_delay, base·2^(k-1))).
@@ -131,9 +259,21 @@ class Sender:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     rng: random.Random | None = None
+    deadline: float = DEFAULT_REQUEST_DEADLINE  # seconds for one attempt, connect to last byte
+    max_answer: int = MAX_ANSWER
 
     def __post_init__(self) -> None:
         self._rng = self.rng or random.Random()
+
+    def _attempt(self, method: str, path: str, params: dict[str, str] | None, body: Any) -> httpx.Response:
+        """One request, its answer read whole within the deadline and the size limit."""
+        with request_deadline(self.deadline):
+            request = self.http.build_request(method, path, params=params, json=body)
+            streamed = self.http.send(request, stream=True)
+            try:
+                return read_bounded(streamed, self.max_answer)
+            finally:
+                streamed.close()
 
     def send(
         self,
@@ -147,6 +287,7 @@ class Sender:
         """A 2xx answer, or a WoodpeckerApiError / WoodpeckerUnreachable saying what to do."""
         is_get = method == "GET"
         key = self.secret.reveal()
+        base_url = str(self.http.base_url).rstrip("/")
         start = self.clock()
         attempt = 0
         while True:
@@ -154,10 +295,24 @@ class Sender:
             failure: httpx.HTTPError | None = None
             response: httpx.Response | None = None
             with key_lock(key):  # looked up each time: a forked child gets fresh locks
+                began = time.monotonic()
                 try:
-                    response = self.http.request(method, path, params=params, json=body)
+                    response = self._attempt(method, path, params, body)
                 except httpx.HTTPError as exc:  # transport failures, and a body that cannot be decoded
                     failure = exc
+                except DeadlineExceeded:
+                    failure = None
+                except AnswerTooLarge:
+                    raise answer_too_large(
+                        method=method, path=path, base_url=base_url, limit=self.max_answer
+                    ) from None
+                if (response is None and failure is None) or (
+                    isinstance(failure, httpx.TimeoutException) and time.monotonic() - began >= self.deadline
+                ):
+                    # Not retried: another attempt would take as long again.
+                    raise deadline_passed(
+                        method=method, path=path, base_url=base_url, seconds=self.deadline, attempts=attempt
+                    ) from None
             if response is not None and response.is_success:
                 return response
             if response is not None:
@@ -184,7 +339,7 @@ class Sender:
                     failure,
                     method=method,
                     path=path,
-                    base_url=str(self.http.base_url).rstrip("/"),
+                    base_url=base_url,
                     attempts=attempt,
                     secret=key,
                 ) from None
