@@ -16,7 +16,6 @@ import pytest
 from tests.hardening.conftest import assert_clear_error, cli
 from tests.hardening.servers import raw_server
 from tests.helpers import MINIMAL
-from wpsync.errors import redact, register_secret
 
 ROOT = Path(__file__).resolve().parents[2]
 # Visible ASCII that every escaping spells differently: a quote, an apostrophe, a backslash, + / = %.
@@ -35,6 +34,8 @@ def spellings(key: str) -> list[str]:
 
 
 def test_redact_masks_every_spelling_of_a_registered_key() -> None:
+    from wpsync.errors import redact, register_secret
+
     register_secret(CANARY)
     for spelling in spellings(CANARY):
         assert redact(f"before {spelling} after") == "before [redacted] after", spelling

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from wpsync.bounded import Unreadable, json_loads, read_regular
-from wpsync.errors import StateError
+from wpsync.errors import StateError, state_write_error
 from wpsync.limits import MAX_STATE_FILE
 
 FORMAT = 1
@@ -361,10 +361,12 @@ def atomic_write_files(
     fsync of their folder. All files must share a folder; each holds its old bytes or its new ones.
     ``durable=False`` skips the fsyncs (still atomic): for writes a later sync covers."""
     folder = files[0][0].parent
-    folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
+    target = folder  # what an OSError (a full disk, a read-only one) is reported against
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for path, data in files:
+            target = path
             fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
@@ -373,12 +375,15 @@ def atomic_write_files(
                     handle.flush()
                     os.fsync(handle.fileno())
         for temporary, path in staged:
+            target = path
             if backup:
                 _keep_previous(path)
             temporary.replace(path)
-    except BaseException:
+    except BaseException as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise state_write_error(target, exc) from None
         raise
     if durable:
         _fsync_dir(folder)
