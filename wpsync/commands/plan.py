@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -142,7 +144,19 @@ def append_step_summary(
         return
     text = render_markdown(plan, limit=room, warnings=warnings, measure="bytes")
     try:
-        with path.open("a", encoding="utf-8") as summary:
+        # Non-blocking: a FIFO without a reader fails at once (ENXIO) instead of hanging the plan.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        warn(f"warning: cannot add the plan to {STEP_SUMMARY_ENV} ({path}): {exc.strerror}")
+        return
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            warn(f"warning: cannot add the plan to {STEP_SUMMARY_ENV} ({path}): not a regular file")
+            return
+        os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "a", encoding="utf-8") as summary:
             summary.write(text + "\n")
     except OSError as exc:
         warn(f"warning: cannot add the plan to {STEP_SUMMARY_ENV} ({path}): {exc.strerror}")
+    finally:
+        os.close(fd)

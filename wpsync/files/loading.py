@@ -21,7 +21,7 @@ from wpsync.errors import InputError, Problem
 from wpsync.files import lints, rules
 from wpsync.files.messages import describe
 from wpsync.files.models import Campaign
-from wpsync.files.sources import KEY_PATTERN, KEY_RULE, Source, read_source
+from wpsync.files.sources import Source, key_problem, read_source
 from wpsync.files.toml_lines import index_lines, line_of
 
 
@@ -46,10 +46,9 @@ def parse_source(source: Source) -> Loaded:
     """Parse and validate one file, collecting every problem instead of stopping at the first."""
     name = source.display
     problems: list[Problem] = []
-    if not KEY_PATTERN.match(source.key):
-        problems.append(
-            Problem(name, "", f'"{source.key}" is not a valid campaign key: {KEY_RULE}; rename the file')
-        )
+    wrong_key = key_problem(source.key)
+    if wrong_key is not None:
+        problems.append(Problem(name, "", wrong_key))
     try:
         text = source.data.decode("utf-8")
     except UnicodeDecodeError as exc:
