@@ -44,6 +44,15 @@ class WpsyncError(Exception):
         return [self.message]
 
 
+_ONE_LINE = {
+    code: (
+        "\\r" if code == 13 else "\\n" if code == 10 else f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+    )
+    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+    if code != 0x09
+}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding about one input: where (file, line, field path) and what, with what to do."""
@@ -56,9 +65,10 @@ class Problem:
 
     def render(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        # One problem is one line: text quoted from a file must not start a forged line of its own.
-        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
-        return f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}"
+        # One problem is one line: text quoted from a file (or a file or key name) must not start a
+        # forged line of its own, nor move the cursor or recolour the terminal (C0/C1, DEL, U+2028/9).
+        line = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return line.translate(_ONE_LINE)
 
 
 class InputError(WpsyncError):

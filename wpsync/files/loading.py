@@ -77,7 +77,7 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
         # path is quadratic in a dotted key's length: bound the nesting before handing it the text.
         too_deep = check_toml_nesting(text)
         if too_deep is not None:
-            return None, f"{too_deep}; flatten the file"
+            return None, f"invalid TOML: {too_deep}; flatten the file"
         # tomllib's messages are clearer and end in "(at line L, column C)"; use them for the report.
         try:
             tomllib.loads(text)
