@@ -7,10 +7,12 @@ import errno
 import json
 import multiprocessing
 import os
+import random
 import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,15 @@ def dead_lock(root: Path, lock_id: str = "dead01") -> None:
 
 
 def contend(root: str, barrier: Any, results: Any, release: Any) -> None:
+    # A slow filesystem: every unlink takes a few milliseconds. Timing only — it widens the window
+    # between judging a lock stale and removing it, where a takeover that is not atomic goes wrong.
+    real_unlink, rng = os.unlink, random.Random()
+
+    def slow_unlink(path: Any, *args: Any, **kwargs: Any) -> None:
+        time.sleep(rng.uniform(0, 0.005))
+        real_unlink(path, *args, **kwargs)
+
+    os.unlink = slow_unlink  # this forked process only
     barrier.wait()
     try:
         with state_lock(Path(root), "wpsync apply"):
