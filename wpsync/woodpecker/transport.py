@@ -131,11 +131,17 @@ _deadline = threading.local()
 def request_deadline(seconds: float) -> Iterator[float]:
     """Bound every socket operation of this thread, for the block, to end ``seconds`` from now."""
     at = time.monotonic() + seconds
-    _deadline.at = at
+    _deadline.at, _deadline.received = at, 0
     try:
         yield at
     finally:
         _deadline.at = None
+
+
+def received_bytes() -> int:
+    """Bytes read from the network in this thread's current (or last) deadline block."""
+    received: int = getattr(_deadline, "received", 0)
+    return received
 
 
 def _time_left(timeout: float | None) -> float | None:
@@ -154,7 +160,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _time_left(timeout))
+        data = self._inner.read(max_bytes, _time_left(timeout))
+        _deadline.received = getattr(_deadline, "received", 0) + len(data)
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, _time_left(timeout))
@@ -301,15 +309,19 @@ class Sender:
                 except httpx.HTTPError as exc:  # transport failures, and a body that cannot be decoded
                     failure = exc
                 except DeadlineExceeded:
-                    failure = None
+                    failure = httpx.ReadTimeout("no answer within the deadline")
                 except AnswerTooLarge:
                     raise answer_too_large(
                         method=method, path=path, base_url=base_url, limit=self.max_answer
                     ) from None
-                if (response is None and failure is None) or (
-                    isinstance(failure, httpx.TimeoutException) and time.monotonic() - began >= self.deadline
+                if (
+                    isinstance(failure, httpx.TimeoutException)
+                    and time.monotonic() - began >= self.deadline
+                    and received_bytes() > 0
                 ):
-                    # Not retried: another attempt would take as long again.
+                    # An answer was arriving, too slowly (a trickle): not retried, another attempt would
+                    # take as long again. With nothing received it is a plain timeout (a request waiting
+                    # in Woodpecker's queue, say), retried for a GET like any other.
                     raise deadline_passed(
                         method=method, path=path, base_url=base_url, seconds=self.deadline, attempts=attempt
                     ) from None
