@@ -23,7 +23,9 @@ def load_saved_plan(path: Path) -> Plan:
     try:
         data = json_loads(read_regular(path, MAX_PLAN_FILE, "a plan file"), "the plan file")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such plan file; make one with `wpsync plan --out {path}`") from None
+        raise InputError(
+            f"{path}: cannot read the plan file: no such file; make one with `wpsync plan --out {path}`"
+        ) from None
     except Unreadable as exc:
         raise InputError(f"{path}: {exc.reason}") from None
     except TooDeep as exc:

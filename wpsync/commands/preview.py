@@ -18,7 +18,7 @@ def read_prospect(path: Path | None) -> Prospect:
     try:
         data = json_loads(read_regular(path, MAX_PROSPECT_FILE, "a prospect file"), "the prospect file")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such prospect file") from None
+        raise InputError(f"{path}: cannot read the prospect file: no such file") from None
     except Unreadable as exc:
         raise InputError(f"{path}: {exc.reason}") from None
     except TooDeep as exc:

@@ -149,7 +149,7 @@ def api_key(key_file: Path | None) -> str | None:
     try:
         data = read_regular(key_file, MAX_KEY_FILE, "the API key file")
     except FileNotFoundError:
-        raise InputError(f"{key_file}: no such API key file") from None
+        raise InputError(f"{key_file}: cannot read the API key file: no such file") from None
     except Unreadable as exc:
         raise InputError(f"{key_file}: {exc.reason}") from None
     try:

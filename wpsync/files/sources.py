@@ -99,7 +99,7 @@ def read_source(path: Path) -> Source:
     try:
         data = read_regular(path, MAX_CAMPAIGN_FILE, "a campaign file")
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "no such file")]) from None
+        raise InputError([Problem(str(path), "", "cannot read: no such file")]) from None
     except Unreadable as exc:
         raise InputError([Problem(str(path), "", exc.reason)]) from None
     return Source(key=path.stem, path=path, data=data)
