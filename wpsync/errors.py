@@ -13,12 +13,13 @@ the exit code from ``exit_code``. Anything else that escapes is a bug and is rep
     └── StateLocked             exit 5: another run holds the state lock
 
 No message of any of these may contain the API key: the client never formats it into text, and
-``redact`` is applied to every message that quotes a server or transport error.
+``redact`` is applied to every message (and every debug log line): it masks each key registered with
+``register_secret`` — wherever a key is loaded — raw, escaped as repr or JSON would, and URL-encoded.
 """
 
 from __future__ import annotations
 
-import os
+import json
 from dataclasses import dataclass, field
 
 EXIT_OK = 0
@@ -43,6 +44,15 @@ class WpsyncError(Exception):
         return [self.message]
 
 
+_ONE_LINE = {
+    code: (
+        "\\r" if code == 13 else "\\n" if code == 10 else f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+    )
+    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+    if code != 0x09
+}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding about one input: where (file, line, field path) and what, with what to do."""
@@ -55,9 +65,10 @@ class Problem:
 
     def render(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        # One problem is one line: text quoted from a file must not start a forged line of its own.
-        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
-        return f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}"
+        # One problem is one line: text quoted from a file (or a file or key name) must not start a
+        # forged line of its own, nor move the cursor or recolour the terminal (C0/C1, DEL, U+2028/9).
+        line = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return line.translate(_ONE_LINE)
 
 
 class InputError(WpsyncError):
@@ -75,6 +86,28 @@ class InputError(WpsyncError):
 
 class StateError(WpsyncError):
     """The state under state/ is unreadable, from another lineage or format, or cannot be written."""
+
+
+_WRITE_FAILURES = {
+    "ENOSPC": ("no space left on device", "free space and run apply again"),
+    "EDQUOT": ("disk quota exceeded", "free space or raise the quota, then run apply again"),
+    "EROFS": ("read-only file system", "put the state on a writable disk (--state DIR), then run again"),
+    "EACCES": ("permission denied", "make the state folder writable by this user, then run again"),
+    "EPERM": ("operation not permitted", "make the state folder writable by this user, then run again"),
+}
+
+
+def state_write_error(path: object, exc: OSError) -> StateError:
+    """An OSError while writing the state (or its lock) as a StateError naming the path, what the errno
+    means and what to do. Writes are atomic, so whatever was recorded before is intact."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    meaning, todo = _WRITE_FAILURES.get(name, (exc.strerror or str(exc), "fix that, then run again"))
+    return StateError(
+        f"{path}: cannot write: {meaning} — {todo}; nothing was lost: the state is as of the last"
+        " recorded call"
+    )
 
 
 @dataclass
@@ -128,11 +161,43 @@ class StateLocked(WpsyncError):
 
 API_KEY_ENV = "WOODPECKER_API_KEY"
 _REDACTED = "[redacted]"
+_MIN_SECRET = 4  # shorter values are too common in ordinary text to be masked everywhere
+_secrets: set[str] = set()  # every API key loaded in this process, in every spelling it may take
+_spellings_of: dict[str, tuple[str, ...]] = {}
+
+
+def _spellings(secret: str) -> tuple[str, ...]:
+    """The key as text may show it: raw, as repr/bytes-repr and JSON escape it, and URL-encoded."""
+    from urllib.parse import quote, quote_plus
+
+    forms = {
+        secret,
+        repr(secret)[1:-1],
+        repr(secret.encode("utf-8", "surrogateescape"))[2:-1],
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+    }
+    # Longest first: a raw key inside its own escaped spelling must not leave half an escape behind.
+    return tuple(sorted((f for f in forms if len(f) >= _MIN_SECRET), key=len, reverse=True))
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember an API key so that ``redact`` masks it wherever it turns up (messages, the debug log).
+
+    Called wherever a key is loaded: the environment, --api-key-file, a client being built."""
+    if secret and len(secret) >= _MIN_SECRET and secret not in _secrets:
+        _secrets.add(secret)
+        _spellings_of[secret] = _spellings(secret)
 
 
 def redact(text: str, secret: str | None = None) -> str:
-    """Remove the API key (given, or from the environment) from any text that may be shown."""
-    for value in (secret, os.environ.get(API_KEY_ENV)):
-        if value and len(value) >= 4 and value in text:
-            text = text.replace(value, _REDACTED)
+    """Remove every API key in use (and ``secret``), in each of its spellings, from text to be shown."""
+    if secret:
+        register_secret(secret)
+    for value in sorted(_secrets, key=len, reverse=True):
+        for spelling in _spellings_of[value]:
+            if spelling in text:
+                text = text.replace(spelling, _REDACTED)
     return text

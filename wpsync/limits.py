@@ -21,3 +21,21 @@ DIRECT_MESSAGE_MAX = 6000
 # make_editable moves the others to EDITED, where the campaign sends nothing until it is run again.
 EDITABLE = frozenset({"DRAFT", "EDITED"})
 CAN_MAKE_EDITABLE = frozenset({"RUNNING", "PAUSED", "STOPPED", "COMPLETED"})
+
+# ---- wpsync's own limits on what it reads (docs/security.md) ------------------------------------------
+# Everything wpsync parses comes from outside: files in the repository, a saved plan, a prospect file, the
+# state folder and the server's answers. Each is bounded in size before it is read whole, and in nesting
+# before it is parsed, so no input can hang a run, exhaust memory or end in a RecursionError.
+KIB = 1024
+MIB = 1024 * KIB
+MAX_NESTING = 64  # tables/arrays/objects inside each other, or parts of one dotted key (a.b.c…)
+MAX_ANSWER_NESTING = 128  # a server answer: a campaign's steps nest one level per step (16 → depth 20)
+MAX_CAMPAIGN_FILE = 1 * MIB  # campaigns/KEY.toml (the largest synthetic 16-step campaign is ~27 KB)
+MAX_CONFIG_FILE = 1 * MIB  # wpsync.toml
+MAX_PLAN_FILE = 64 * MIB  # a saved plan (wpsync plan --out), read by wpsync apply PLANFILE
+MAX_PROSPECT_FILE = 1 * MIB  # wpsync preview --prospect FILE
+MAX_KEY_FILE = 4 * KIB  # --api-key-file
+MAX_STATE_FILE = 64 * MIB  # any file under state/ (records, applied content, intents, the lock)
+MAX_ANSWER = 32 * MIB  # one HTTP answer's body, after decompression
+DEFAULT_REQUEST_DEADLINE = 60.0  # seconds for a whole request: connect, send and every read
+MAX_HTTP_TIMEOUT = 600.0  # the largest WPSYNC_HTTP_TIMEOUT accepted

@@ -1,18 +1,16 @@
 """Debug logging on request (WPSYNC_LOG=debug|info|warning), to stderr, with the API key redacted.
 
 The client already keeps the key out of every log record (wpsync.transport); this filter is the second
-lock on the same door: whatever any library logs is redacted before it is written.
+lock on the same door: whatever any library logs (httpcore logs response headers, where a server may
+echo the key) is redacted before it is written — every key in use, in every spelling (errors.redact).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 from wpsync.errors import redact
-
-LOG_ENV = "WPSYNC_LOG"
 
 
 class RedactingFilter(logging.Filter):
@@ -22,13 +20,9 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def configure_from_env() -> None:
-    level = os.environ.get(LOG_ENV, "").strip().upper()
-    if not level:
-        return
+def configure(level: str) -> None:
+    """Log at ``level`` (WPSYNC_LOG, checked by ``wpsync.commands.workspace.Environment``) to stderr."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    logging.basicConfig(
-        level=level if level in logging.getLevelNamesMapping() else "DEBUG", handlers=[handler], force=True
-    )
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)

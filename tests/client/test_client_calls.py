@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from tests.client.client_helpers import KEY, MakeClient, reply
+from wpsync.commands.workspace import client_from_env
 from wpsync.errors import API_KEY_ENV, InputError
-from wpsync.woodpecker.client import DEFAULT_BASE_URL, WoodpeckerApiError, WoodpeckerClient
+from wpsync.woodpecker.client import DEFAULT_BASE_URL, WoodpeckerApiError
 
 SPEC = Path(__file__).parents[1] / "data" / "spec"
 
@@ -138,9 +139,9 @@ def test_campaign_ids_must_be_positive_ints(make_client: MakeClient, bad: object
 
 def test_from_env_reads_key_and_url() -> None:
     env = {API_KEY_ENV: "k-123456", "WOODPECKER_API_URL": "http://localhost:9/rest/"}
-    with WoodpeckerClient.from_env(env) as client:
+    with client_from_env(env) as client:
         assert client.base_url == "http://localhost:9/rest"
-    with WoodpeckerClient.from_env({API_KEY_ENV: "k-123456"}) as client:
+    with client_from_env({API_KEY_ENV: "k-123456"}) as client:
         assert client.base_url == DEFAULT_BASE_URL
 
 
@@ -157,4 +158,4 @@ def test_from_env_reads_key_and_url() -> None:
 )
 def test_from_env_says_what_is_missing(env: dict[str, str], message: str) -> None:
     with pytest.raises(InputError, match=message):
-        WoodpeckerClient.from_env(env)
+        client_from_env(env)

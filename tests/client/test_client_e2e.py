@@ -187,10 +187,11 @@ def test_many_threads_on_one_key_never_overflow_the_queue(
 
 CHILD = """
 import os, sys, time
+from wpsync.commands.workspace import client_from_env
 from wpsync.woodpecker.client import RetryPolicy, WoodpeckerClient
 retry = RetryPolicy(max_attempts=40, base_delay=0.02, max_delay=0.3, max_elapsed=30.0)
 start, cid, n = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-with WoodpeckerClient.from_env(retry=retry) as client:
+with client_from_env(retry=retry) as client:
     time.sleep(max(0.0, start - time.time()))
     print(sum(client.get_campaign(cid)["id"] == cid for _ in range(n)))
 """

@@ -10,7 +10,6 @@ printed here and only here (one line each, on stderr), with their exit codes:
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,11 +38,14 @@ def color() -> bool:
     """Whether output is coloured: --no-color and NO_COLOR (https://no-color.org) turn it off;
     FORCE_COLOR (not "0") turns it on, even into a pipe (CI logs); otherwise a terminal that is not
     TERM=dumb gets colour."""
-    if _options["no_color"] or os.environ.get("NO_COLOR"):
+    from wpsync.commands.workspace import environment
+
+    env = environment()
+    if _options["no_color"] or env.no_color:
         return False
-    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+    if env.force_color:
         return True
-    if os.environ.get("TERM") == "dumb":
+    if env.dumb_terminal:
         return False
     return sys.stdout.isatty()
 
@@ -79,7 +81,9 @@ class WpsyncGroup(click.Group):
             click.echo("interrupted", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: say so plainly, without a traceback unless asked
-            if os.environ.get("WPSYNC_DEBUG"):
+            from wpsync.commands.workspace import debug_requested
+
+            if debug_requested():
                 raise
             click.echo(f"internal error (a bug in wpsync; please report it): {redact(repr(exc))}", err=True)
             click.echo("set WPSYNC_DEBUG=1 to see the traceback", err=True)
@@ -100,10 +104,13 @@ def main(no_color: bool) -> None:
     _options["no_color"] = no_color
     # click.echo strips colour codes when stdout is not a terminal; FORCE_COLOR means keep them.
     click.get_current_context().color = color()
-    if os.environ.get("WPSYNC_LOG"):
-        from wpsync.logs import configure_from_env
+    from wpsync.commands.workspace import environment
 
-        configure_from_env()
+    env = environment()  # every variable checked once, up front: a bad one stops here, clearly
+    if env.log_level:
+        from wpsync.logs import configure
+
+        configure(env.log_level)
 
 
 def run() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from wpsync.cli.app import CAMPAIGNS, echo, main
-from wpsync.cli.options import lint_settings
+from wpsync.cli.options import lint_settings, warn_skipped
 
 
 @main.command()
@@ -20,6 +20,7 @@ def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     from wpsync.commands.validate import validate as run_validate
 
     targets = list(paths) or [CAMPAIGNS]
+    warn_skipped(targets)
     with lint_settings(targets):
         sys.exit(run_validate(targets, strict=strict, output_format=output_format, echo=echo))
 

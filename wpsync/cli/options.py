@@ -18,6 +18,17 @@ def lint_settings(campaign_paths: list[Path]) -> Any:
     return lint_config.configured(lint_config.load(lint_config.config_path(campaign_paths)))
 
 
+def warn_skipped(folders: list[Path]) -> None:
+    """One warning on stderr per entry of a campaigns folder that is not read (and why)."""
+    from wpsync.cli.app import warn
+    from wpsync.files.sources import skipped_entries
+
+    for folder in folders:
+        if folder.is_dir():
+            for line in skipped_entries(folder):
+                warn(f"warning: {line}")
+
+
 state_option = click.option(
     "--state",
     "state_dir",

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from wpsync.cli.app import color, echo, main, warn
-from wpsync.cli.options import plan_options, plan_request, state_option, workspace_options
+from wpsync.cli.options import plan_options, plan_request, state_option, warn_skipped, workspace_options
 
 
 @main.command()
@@ -50,6 +50,7 @@ def plan(
     from wpsync.commands.plan import plan_command
     from wpsync.commands.workspace import api_key, workspace
 
+    warn_skipped([campaigns_dir])
     sys.exit(
         plan_command(
             workspace(campaigns_dir, state_dir),
@@ -94,6 +95,7 @@ def apply(
         raise click.UsageError(
             "a saved plan is applied as it was made: --target goes with `wpsync plan --out`"
         )
+    warn_skipped([campaigns_dir])
     sys.exit(
         apply_command(
             workspace(campaigns_dir, state_dir),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 from wpsync import __version__
+from wpsync.bounded import TooDeep, Unreadable, json_loads, read_regular
 from wpsync.commands.plan import SAVED_PLAN_KIND, PlanRequest, build_plan, render
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, StalePlan
 from wpsync.files.sources import campaign_paths, read_source
+from wpsync.limits import MAX_PLAN_FILE
 from wpsync.plan.codec import from_json
 from wpsync.plan.plan import Plan
 from wpsync.state.lock import state_lock
@@ -21,9 +22,15 @@ PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call onc
 
 def load_saved_plan(path: Path) -> Plan:
     try:
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the plan file: {exc.strerror}") from None
+        data = json_loads(read_regular(path, MAX_PLAN_FILE, "a plan file"), "the plan file")
+    except FileNotFoundError:
+        raise InputError(
+            f"{path}: cannot read the plan file: no such file; make one with `wpsync plan --out {path}`"
+        ) from None
+    except Unreadable as exc:
+        raise InputError(f"{path}: {exc.reason}") from None
+    except TooDeep as exc:
+        raise InputError(f"{path}: {exc}; this is not a plan wpsync wrote — plan again") from None
     except ValueError:
         raise InputError(
             f"{path}: not a saved wpsync plan (invalid JSON); make one with `wpsync plan --out`"

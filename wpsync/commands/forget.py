@@ -6,10 +6,13 @@ from collections.abc import Callable
 
 from wpsync.commands.workspace import Workspace
 from wpsync.errors import InputError
+from wpsync.files.sources import key_problem
 from wpsync.state.lock import state_lock
 
 
 def forget_command(ws: Workspace, key: str, *, echo: Callable[[str], None]) -> int:
+    if key_problem(key) is not None:  # never a path, nor one of wpsync's own state files
+        raise InputError(f'"{key}" is not a campaign key; `wpsync plan` lists the keys in the state')
     with state_lock(ws.state.root, f"wpsync forget {key}", notice=echo):
         record = ws.state.read(key)
         if record is None:

@@ -17,7 +17,7 @@ from wpsync.errors import InputError
 from wpsync.files.from_api import document_from_payload, dumps
 from wpsync.files.loading import parse_source
 from wpsync.files.schema import SCHEMA_FILE, schema_directive
-from wpsync.files.sources import KEY_PATTERN, KEY_RULE, Source
+from wpsync.files.sources import Source, key_problem
 from wpsync.files.to_api import content_hash
 from wpsync.plan.desired import canonical_head
 from wpsync.state.lock import state_lock
@@ -45,8 +45,9 @@ def import_command(
     with state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo), client_for(key) as client:
         payload = client.get_campaign(campaign_id)
         chosen = campaign_key or key_from_name(str(payload.get("name", "")))
-        if not KEY_PATTERN.match(chosen):
-            raise InputError(f'"{chosen}" is not a valid campaign key: {KEY_RULE}; pass --key')
+        wrong_key = key_problem(chosen)
+        if wrong_key is not None:
+            raise InputError(f"{wrong_key.split(';')[0]}; pass --key")
         if ws.state.read(chosen) is not None:
             raise InputError(
                 f"{chosen} is already in the state; choose another --key, or `wpsync forget {chosen}` first"

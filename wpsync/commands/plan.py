@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wpsync import __version__
 from wpsync.commands.gather import gather
-from wpsync.commands.workspace import Workspace, client_for
+from wpsync.commands.workspace import STEP_SUMMARY_ENV, Workspace, client_for, environment
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
 from wpsync.plan.codec import to_json
 from wpsync.plan.desired import Desired
@@ -20,7 +21,6 @@ from wpsync.plan.planner import PlanOptions, make_plan
 from wpsync.state.atomic import atomic_write_json
 
 SAVED_PLAN_KIND = "wpsync-plan"
-STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 SUMMARY_MIN_ROOM = 4096  # below this not even a short plan fits: say so rather than add a stub
 
 
@@ -129,9 +129,9 @@ def plan_command(
     for problem in warnings:
         warn(f"warning: {problem.render()}")
     echo(render(plan, output_format, color=color, warnings=warnings))
-    summary = os.environ.get(STEP_SUMMARY_ENV)
-    if summary:
-        append_step_summary(plan, warnings, Path(summary), warn)
+    summary = environment().step_summary
+    if summary is not None:
+        append_step_summary(plan, warnings, summary, warn)
     if out is not None:
         save_plan(plan, out)
         if output_format == "text":
@@ -155,7 +155,19 @@ def append_step_summary(
         return
     text = render_markdown(plan, limit=room, warnings=warnings, measure="bytes")
     try:
-        with path.open("a", encoding="utf-8") as summary:
+        # Non-blocking: a FIFO without a reader fails at once (ENXIO) instead of hanging the plan.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        warn(f"warning: cannot add the plan to {STEP_SUMMARY_ENV} ({path}): {exc.strerror}")
+        return
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            warn(f"warning: cannot add the plan to {STEP_SUMMARY_ENV} ({path}): not a regular file")
+            return
+        os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "a", encoding="utf-8") as summary:
             summary.write(text + "\n")
     except OSError as exc:
         warn(f"warning: cannot add the plan to {STEP_SUMMARY_ENV} ({path}): {exc.strerror}")
+    finally:
+        os.close(fd)

@@ -1,20 +1,139 @@
-"""What several commands share: where the files are, and how to reach Woodpecker."""
+"""What several commands share: where the files are, how to reach Woodpecker, and the environment.
+
+Every environment variable wpsync reads is read and checked here, once, into a frozen ``Environment``
+(``wpsync.failpoints`` alone reads its own, test-only, variable). A bad value is an InputError naming
+the variable and what it may be, before anything else runs.
+"""
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from wpsync.errors import API_KEY_ENV, InputError
+from wpsync.bounded import Unreadable, read_regular
+from wpsync.errors import API_KEY_ENV, InputError, Problem, register_secret
+from wpsync.limits import MAX_HTTP_TIMEOUT, MAX_KEY_FILE
 from wpsync.state.store import StateDir
+from wpsync.woodpecker.config import (
+    ALLOW_HTTP_ENV,
+    API_URL_ENV,
+    DEFAULT_BASE_URL,
+    api_key_problem,
+    base_url_problem,
+)
 
 if TYPE_CHECKING:
     from wpsync.woodpecker.client import WoodpeckerClient
 
 
-TIMEOUT_ENV = "WPSYNC_HTTP_TIMEOUT"  # seconds per request; the default outlasts Woodpecker's 15 s queue
+TIMEOUT_ENV = "WPSYNC_HTTP_TIMEOUT"  # seconds for a whole request; the default outlasts Woodpecker's queue
+LOG_ENV = "WPSYNC_LOG"
+DEBUG_ENV = "WPSYNC_DEBUG"
+NO_COLOR_ENV = "NO_COLOR"
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+LOG_LEVELS = ("debug", "info", "warning", "error")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The environment variables wpsync reads, checked.
+
+    api_key        WOODPECKER_API_KEY, stripped; None when unset or blank
+    api_url        WOODPECKER_API_URL, default https://api.woodpecker.co/rest; https:// only, except
+                   http:// to this machine (the emulator) or with WPSYNC_ALLOW_HTTP=1
+    http_timeout   WPSYNC_HTTP_TIMEOUT: seconds for a whole request, finite, > 0 and ≤ 600; None: default
+    log_level      WPSYNC_LOG: debug, info, warning or error; None when unset
+    no_color       NO_COLOR set to anything non-empty
+    step_summary   GITHUB_STEP_SUMMARY: the job summary file to add a plan to; None when unset
+    debug          WPSYNC_DEBUG: show tracebacks of internal errors (1/true/yes/on; 0/false/no/off)
+    allow_http     WPSYNC_ALLOW_HTTP: accept plain http:// to any host (1/true/yes/on)
+    """
+
+    api_key: str | None = None
+    api_url: str = DEFAULT_BASE_URL
+    http_timeout: float | None = None
+    log_level: str | None = None
+    no_color: bool = False
+    force_color: bool = False  # FORCE_COLOR set and not "0": colour even into a pipe (CI logs)
+    dumb_terminal: bool = False  # TERM=dumb: no colour
+    step_summary: Path | None = None
+    debug: bool = False
+    allow_http: bool = False
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
+        """Read and check every variable; an InputError lists each bad one (never showing a key)."""
+        env = os.environ if environ is None else environ
+        problems: list[str] = []
+        debug = _flag(env, DEBUG_ENV, problems)
+        allow_http = _flag(env, ALLOW_HTTP_ENV, problems)
+        key = env.get(API_KEY_ENV, "").strip() or None
+        if key is not None:
+            register_secret(key)
+            wrong = api_key_problem(key)
+            if wrong:
+                problems.append(f"{API_KEY_ENV} {wrong}")
+        url = env.get(API_URL_ENV, "").strip() or DEFAULT_BASE_URL
+        wrong = base_url_problem(url, allow_http=allow_http)
+        if wrong:
+            problems.append(wrong)
+        level = env.get(LOG_ENV, "").strip().lower() or None
+        if level is not None and level not in LOG_LEVELS:
+            problems.append(f"{LOG_ENV} must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+            level = None
+        summary = env.get(STEP_SUMMARY_ENV, "")
+        if problems:
+            raise InputError([Problem("", "", line) for line in problems])
+        return cls(
+            api_key=key,
+            api_url=url.rstrip("/"),
+            http_timeout=_timeout(env.get(TIMEOUT_ENV)),
+            log_level=level,
+            no_color=bool(env.get(NO_COLOR_ENV)),
+            force_color=env.get("FORCE_COLOR", "0") not in ("", "0"),
+            dumb_terminal=env.get("TERM") == "dumb",
+            step_summary=Path(summary) if summary else None,
+            debug=debug,
+            allow_http=allow_http,
+        )
+
+
+def _flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        problems.append(f"{name} must be 1 (or true, yes, on) or 0 (or false, no, off), not {value!r}")
+    return False
+
+
+def _timeout(raw: str | None) -> float | None:
+    if raw is None or not raw.strip():
+        return None
+    rule = f"{TIMEOUT_ENV} must be a number of seconds greater than 0 and at most {MAX_HTTP_TIMEOUT:g}"
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise InputError(f"{rule}, not {raw!r}") from None
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_HTTP_TIMEOUT:
+        raise InputError(f"{rule}, not {raw!r}")
+    return seconds
+
+
+def environment() -> Environment:
+    """The checked environment of this process (cheap: read again on each call, so tests may vary it)."""
+    return Environment.read()
+
+
+def debug_requested() -> bool:
+    """WPSYNC_DEBUG, for the CLI's last-resort handler: never raises, whatever else is wrong."""
+    return os.environ.get(DEBUG_ENV, "").strip().lower() in _TRUE
 
 
 @dataclass(frozen=True)
@@ -29,27 +148,47 @@ def workspace(campaigns: Path, state: Path) -> Workspace:
 
 def api_key(key_file: Path | None) -> str | None:
     """The API key from --api-key-file or WOODPECKER_API_KEY; never from a flag in the process list."""
-    if key_file is not None:
-        try:
-            key = key_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise InputError(f"{key_file}: cannot read the API key file: {exc.strerror}") from None
-        if not key:
-            raise InputError(f"{key_file}: the API key file is empty")
-        return key
-    return os.environ.get(API_KEY_ENV, "").strip() or None
+    if key_file is None:
+        return environment().api_key
+    try:
+        data = read_regular(key_file, MAX_KEY_FILE, "the API key file")
+    except FileNotFoundError:
+        raise InputError(f"{key_file}: cannot read the API key file: no such file") from None
+    except Unreadable as exc:
+        raise InputError(f"{key_file}: {exc.reason}") from None
+    try:
+        key = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{key_file}: the API key file is not UTF-8 text; it must hold the key alone"
+        ) from None
+    register_secret(key)
+    wrong = api_key_problem(key)
+    if wrong:
+        raise InputError(f"{key_file}: the API key in this file {wrong}")
+    return key
 
 
 def client_for(key: str) -> WoodpeckerClient:
     """A client for ``key`` against WOODPECKER_API_URL (default: Woodpecker's own)."""
-    from wpsync.woodpecker.client import DEFAULT_BASE_URL, WoodpeckerClient
-    from wpsync.woodpecker.errors import API_URL_ENV
+    from wpsync.woodpecker.client import WoodpeckerClient
 
-    timeout = os.environ.get(TIMEOUT_ENV)
-    if timeout is None:
-        return WoodpeckerClient(key, os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL)
-    try:
-        seconds = float(timeout)
-    except ValueError:
-        raise InputError(f"{TIMEOUT_ENV} must be a number of seconds, not {timeout!r}") from None
-    return WoodpeckerClient(key, os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL, timeout=seconds)
+    env = environment()
+    if env.http_timeout is None:
+        return WoodpeckerClient(key, env.api_url, allow_http=env.allow_http)
+    return WoodpeckerClient(
+        key, env.api_url, timeout=env.http_timeout, deadline=env.http_timeout, allow_http=env.allow_http
+    )
+
+
+def client_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> WoodpeckerClient:
+    """A client with the key, base URL and timeout of the environment, read and checked as the CLI
+    does (for scripts and tests that drive the client without the CLI)."""
+    from wpsync.woodpecker.client import WoodpeckerClient
+
+    env = Environment.read(environ)
+    if env.api_key is None:
+        raise InputError(f"{API_KEY_ENV} is not set — export it with the account's Woodpecker API key")
+    if env.http_timeout is not None:
+        kwargs = {"timeout": env.http_timeout, "deadline": env.http_timeout} | kwargs
+    return WoodpeckerClient(env.api_key, env.api_url, allow_http=env.allow_http, **kwargs)

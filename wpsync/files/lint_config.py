@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wpsync.bounded import Unreadable, check_toml_nesting, read_regular
 from wpsync.errors import InputError, Problem
 from wpsync.files.toml_lines import index_lines, line_of
-from wpsync.limits import CONNECTION_NOTE_MAX, DAYS
+from wpsync.limits import CONNECTION_NOTE_MAX, DAYS, MAX_CONFIG_FILE
 
 CONFIG_FILE = "wpsync.toml"
 _KEYS = ("business_hours", "business_days", "max_sequence_days", "connection_note_warn_at")
@@ -91,11 +92,16 @@ def config_path(campaign_paths: Sequence[Path]) -> Path:
 def load(path: Path) -> LintConfig:
     """The ``[lint]`` settings of ``path``; the defaults if it does not exist; InputError if it is bad."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_CONFIG_FILE, "the wpsync settings file").decode("utf-8")
     except FileNotFoundError:
         return DEFAULT
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the wpsync settings: {exc}") from None
+    except Unreadable as exc:
+        raise InputError(f"{path}: {exc.reason}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    too_deep = check_toml_nesting(text)
+    if too_deep is not None:
+        raise InputError(f"{path}: {too_deep}; flatten the file")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

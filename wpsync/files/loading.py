@@ -14,11 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from wpsync.bounded import check_toml_nesting
 from wpsync.errors import InputError, Problem
 from wpsync.files import lints, rules
 from wpsync.files.messages import describe
 from wpsync.files.models import Campaign
-from wpsync.files.sources import KEY_PATTERN, KEY_RULE, Source, read_source
+from wpsync.files.sources import Source, key_problem, read_source
 from wpsync.files.toml_lines import index_lines, line_of
 
 
@@ -43,10 +44,9 @@ def parse_source(source: Source) -> Loaded:
     """Parse and validate one file, collecting every problem instead of stopping at the first."""
     name = source.display
     problems: list[Problem] = []
-    if not KEY_PATTERN.match(source.key):
-        problems.append(
-            Problem(name, "", f'"{source.key}" is not a valid campaign key: {KEY_RULE}; rename the file')
-        )
+    wrong_key = key_problem(source.key)
+    if wrong_key is not None:
+        problems.append(Problem(name, "", wrong_key))
     try:
         text = source.data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,6 +70,10 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
     """The document, or None and a message with line and column. TOML 1.0 exactly (see toml10.py)."""
     from wpsync.files import toml10
 
+    # tomli recurses in Python: bound the nesting before handing it the text (a cheap pre-scan).
+    too_deep = check_toml_nesting(text)
+    if too_deep is not None:
+        return None, f"invalid TOML: {too_deep}; flatten the file"
     return toml10.loads(text)
 
 

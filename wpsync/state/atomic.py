@@ -13,16 +13,20 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from wpsync.errors import StateError
+from wpsync.bounded import Unreadable, json_loads, read_regular
+from wpsync.errors import StateError, state_write_error
+from wpsync.limits import MAX_STATE_FILE
 
 BACKUP_DIR = ".backup"
 
 
 def read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
-    except OSError as exc:
-        raise StateError(f"{path}: cannot read: {exc.strerror}") from None
+        return json_loads(read_regular(path, MAX_STATE_FILE, "a state file"), "the state file")
+    except FileNotFoundError:
+        raise StateError(f"{path}: cannot read: no such file") from None
+    except Unreadable as exc:
+        raise StateError(f"{path}: {exc.reason}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise StateError(
             f"{path}: not valid JSON ({exc}); it may be truncated or hand-edited — restore it from git "
@@ -47,10 +51,12 @@ def atomic_write_files(
     fsync of their folder. All files must share a folder; each holds its old bytes or its new ones.
     ``durable=False`` skips the fsyncs (still atomic): for writes a later sync covers."""
     folder = files[0][0].parent
-    folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
+    target = folder  # what an OSError (a full disk, a read-only one) is reported against
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for path, data in files:
+            target = path
             fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
@@ -59,12 +65,15 @@ def atomic_write_files(
                     handle.flush()
                     os.fsync(handle.fileno())
         for temporary, path in staged:
+            target = path
             if backup:
                 _keep_previous(path)
             temporary.replace(path)
-    except BaseException:
+    except BaseException as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise state_write_error(target, exc) from None
         raise
     if durable:
         fsync_dir(folder)

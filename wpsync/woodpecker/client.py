@@ -44,7 +44,6 @@ The key is never in a URL, an exception, a log record or a repr: see ``wpsync.tr
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -54,15 +53,24 @@ from typing import Any, Self
 import httpx
 
 from wpsync import __version__
-from wpsync.errors import API_KEY_ENV, ApiErrorInfo, InputError
+from wpsync.bounded import json_loads
+from wpsync.errors import API_KEY_ENV, ApiErrorInfo, InputError, register_secret
+from wpsync.limits import DEFAULT_REQUEST_DEADLINE, MAX_ANSWER, MAX_ANSWER_NESTING
+from wpsync.woodpecker.config import API_URL_ENV, DEFAULT_BASE_URL, api_key_problem, base_url_problem
+from wpsync.woodpecker.deadline import deadline_transport
 from wpsync.woodpecker.errors import (
-    API_URL_ENV,
     WoodpeckerApiError,
     WoodpeckerUnreachable,
     bad_success_body,
     maybe_committed,
 )
-from wpsync.woodpecker.transport import ApiKeyAuth, RetryPolicy, Secret, Sender, fingerprint
+from wpsync.woodpecker.transport import (
+    ApiKeyAuth,
+    RetryPolicy,
+    Secret,
+    Sender,
+    fingerprint,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -75,7 +83,6 @@ __all__ = [
 ]
 
 JsonObject = dict[str, Any]
-DEFAULT_BASE_URL = "https://api.woodpecker.co/rest"
 # Read must outlast Woodpecker's 15 s queue: a queued request is slow, not lost.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=40.0, write=20.0, pool=10.0)
 
@@ -109,33 +116,33 @@ class WoodpeckerClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        deadline: float = DEFAULT_REQUEST_DEADLINE,
+        max_answer: int = MAX_ANSWER,
+        allow_http: bool = False,
     ) -> None:
-        if not api_key or not api_key.strip():
-            raise InputError(f"{API_KEY_ENV} is empty — set it to the account's Woodpecker API key")
+        key = (api_key or "").strip()
+        register_secret(key)
+        wrong = api_key_problem(key)
+        if wrong:
+            raise InputError(f"the API key ({API_KEY_ENV} or --api-key-file) {wrong}")
         base_url = base_url.rstrip("/")
-        if not base_url.startswith(("https://", "http://")):
-            raise InputError(f"{API_URL_ENV} must start with https:// (it is {base_url!r})")
-        self._secret = Secret(api_key.strip())
+        wrong = base_url_problem(base_url, allow_http=allow_http)
+        if wrong:
+            raise InputError(wrong)
+        self._secret = Secret(key)
         self._fingerprint = fingerprint(self._secret.reveal())
         self.base_url = base_url
         self._http = httpx.Client(
             base_url=base_url,
             auth=ApiKeyAuth(self._secret),
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-            transport=transport,
+            transport=transport or deadline_transport(),
             headers={"user-agent": f"wpsync/{__version__}", "accept": "application/json"},
             follow_redirects=False,  # a redirect would be a wrong base URL; say so, do not follow
         )
-        self._sender = Sender(self._http, self._secret, retry or RetryPolicy(), sleep, clock, rng)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Self:
-        """Key from WOODPECKER_API_KEY, base URL from WOODPECKER_API_URL (default: Woodpecker's)."""
-        env = os.environ if environ is None else environ
-        key = env.get(API_KEY_ENV, "")
-        if not key.strip():
-            raise InputError(f"{API_KEY_ENV} is not set — export it with the account's Woodpecker API key")
-        return cls(key, env.get(API_URL_ENV) or DEFAULT_BASE_URL, **kwargs)
+        self._sender = Sender(
+            self._http, self._secret, retry or RetryPolicy(), sleep, clock, rng, deadline, max_answer
+        )
 
     def __repr__(self) -> str:
         return f"WoodpeckerClient(base_url={self.base_url!r}, key=sha256:{self._fingerprint})"
@@ -286,8 +293,8 @@ class WoodpeckerClient:
 
     def _json(self, response: httpx.Response, method: str, path: str, expected: str) -> Any:
         try:
-            return response.json()
-        except ValueError:
+            return json_loads(response.content, "the answer", MAX_ANSWER_NESTING)
+        except ValueError:  # not JSON, not UTF-8, or nested past the limit
             raise self._bad(response, expected, method, path) from None
 
     def _bad(self, response: httpx.Response, expected: str, method: str, path: str) -> WoodpeckerApiError:

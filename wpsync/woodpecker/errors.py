@@ -21,9 +21,11 @@ from typing import Any
 
 import httpx
 
+from wpsync.bounded import json_loads
 from wpsync.errors import API_KEY_ENV, ApiError, ApiErrorInfo, ApiUnreachable, FieldError, redact
+from wpsync.limits import MAX_ANSWER_NESTING
+from wpsync.woodpecker.config import API_URL_ENV
 
-API_URL_ENV = "WOODPECKER_API_URL"
 _MAX_TEXT = 300  # server text is quoted, never dumped: one line, bounded
 
 
@@ -136,31 +138,10 @@ def one_line(text: str, secret: str | None = None) -> str:
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
 
 
-V1_ERROR_STATUS = {"E_TOO_MANY_REQUESTS": 429, "E_SESSION": 401}  # the HTTP status each one means
-
-
-def v1_error_in_success(response: httpx.Response, secret: str | None = None) -> ApiErrorInfo | None:
-    """A v1 error delivered inside an HTTP 2xx: ``{"status": {"status": "ERROR", "code", "msg"}}``
-    (api-notes.md, "v1 quirks"). ``E_TOO_MANY_REQUESTS`` reads as a 429 (retried), ``E_SESSION`` as
-    a 401; others as a 400. None for every other answer."""
-    if not response.content.startswith(b"{") or b'"status"' not in response.content[:4096]:
-        return None  # the common case, decided without parsing the body twice
-    try:
-        data = response.json()
-    except ValueError:
-        return None
-    inner = data.get("status") if isinstance(data, dict) else None
-    if not isinstance(inner, dict) or str(inner.get("status", "")).upper() != "ERROR":
-        return None
-    code = str(inner.get("code") or "E_UNKNOWN")
-    message = one_line(str(inner.get("msg") or inner.get("message") or code), secret)
-    return ApiErrorInfo(status=V1_ERROR_STATUS.get(code, 400), code=code, message=message)
-
-
 def parse_error_body(status: int, content: bytes, secret: str | None = None) -> ApiErrorInfo:
     """Either documented shape, or whatever else came back, as an ``ApiErrorInfo``."""
     try:
-        data: Any = json.loads(content)
+        data: Any = json_loads(content, "the answer", MAX_ANSWER_NESTING)
     except ValueError:
         raw = one_line(content.decode("utf-8", "replace"), secret)
         return ApiErrorInfo(status=status, message=raw or None)
@@ -288,6 +269,41 @@ _HOW = [
 def was_sent(exc: httpx.HTTPError) -> bool:
     """Whether request bytes may have reached the server: only a failed connect proves they did not."""
     return not isinstance(exc, _NOT_SENT)
+
+
+def deadline_passed(
+    *, method: str, path: str, base_url: str, seconds: float, attempts: int
+) -> WoodpeckerUnreachable:
+    """No complete answer within the deadline of a whole request (the server may be trickling it)."""
+    committed = method != "GET"
+    todo = (
+        "the request was sent and may have been applied; wpsync will check before retrying"
+        if committed
+        else f"check {API_URL_ENV} and the network, or raise WPSYNC_HTTP_TIMEOUT, then run again"
+    )
+    after = f", after {attempts} attempts" if attempts > 1 else ""
+    message = (
+        f"no complete answer from Woodpecker at {base_url} to {method} {path} within {seconds:g} s"
+        f" (the limit for a whole request, WPSYNC_HTTP_TIMEOUT){after} — {todo}"
+    )
+    return WoodpeckerUnreachable(message, method=method, path=path, maybe_committed=committed)
+
+
+def answer_too_large(*, method: str, path: str, base_url: str, limit: int) -> WoodpeckerUnreachable:
+    """An answer larger than wpsync reads: not Woodpecker's, or not the API's."""
+    from wpsync.bounded import size_text
+
+    committed = method != "GET"
+    todo = (
+        "the request may have been applied; wpsync will check before retrying"
+        if committed
+        else f"{_CHECK_URL}, then run again"
+    )
+    message = (
+        f"the answer from {base_url} to {method} {path} is larger than {size_text(limit)}, the most"
+        f" wpsync reads — {todo}"
+    )
+    return WoodpeckerUnreachable(message, method=method, path=path, maybe_committed=committed)
 
 
 def unreachable(

@@ -5,6 +5,12 @@ the rest, with no Retry-After. So, within this process, every request made with 
 lock (``key_lock``) for exactly one attempt — sending and reading the answer — and releases it while
 backing off, so other threads on the key go ahead. Across processes only the 429 back-off helps.
 
+Each attempt is bounded as a whole, not per read: a deadline covers connecting, sending and every read
+(``request_deadline``; a server trickling a byte a second cannot outlast it), and the answer is read as
+a stream and dropped past ``MAX_ANSWER`` bytes (after decompression). The deadline is enforced inside
+httpcore by a network backend that gives each socket operation only the time left (``DeadlineBackend``),
+and checked again between the chunks of the answer.
+
 The registry of locks is keyed by a SHA-256 of the key: the key itself is never a visible value here.
 The key reaches the wire only through ``ApiKeyAuth``, so it is not in the httpx client's default
 headers, URLs or any repr; it is in the request's headers only while that request is sent.
@@ -24,7 +30,22 @@ from typing import Any
 
 import httpx
 
-from wpsync.woodpecker.errors import api_error, parse_error_body, unreachable, v1_error_in_success
+from wpsync.limits import DEFAULT_REQUEST_DEADLINE, MAX_ANSWER
+from wpsync.woodpecker.deadline import (
+    AnswerTooLarge,
+    DeadlineExceeded,
+    read_bounded,
+    received_bytes,
+    request_deadline,
+)
+from wpsync.woodpecker.errors import (
+    answer_too_large,
+    api_error,
+    deadline_passed,
+    parse_error_body,
+    unreachable,
+)
+from wpsync.woodpecker.v1 import v1_error_in_success
 
 API_KEY_HEADER = "x-api-key"
 log = logging.getLogger("wpsync.client")
@@ -131,9 +152,21 @@ class Sender:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     rng: random.Random | None = None
+    deadline: float = DEFAULT_REQUEST_DEADLINE  # seconds for one attempt, connect to last byte
+    max_answer: int = MAX_ANSWER
 
     def __post_init__(self) -> None:
         self._rng = self.rng or random.Random()
+
+    def _attempt(self, method: str, path: str, params: dict[str, str] | None, body: Any) -> httpx.Response:
+        """One request, its answer read whole within the deadline and the size limit."""
+        with request_deadline(self.deadline):
+            request = self.http.build_request(method, path, params=params, json=body)
+            streamed = self.http.send(request, stream=True)
+            try:
+                return read_bounded(streamed, self.max_answer)
+            finally:
+                streamed.close()
 
     def send(
         self,
@@ -147,6 +180,7 @@ class Sender:
         """A 2xx answer, or a WoodpeckerApiError / WoodpeckerUnreachable saying what to do."""
         is_get = method == "GET"
         key = self.secret.reveal()
+        base_url = str(self.http.base_url).rstrip("/")
         start = self.clock()
         attempt = 0
         while True:
@@ -154,10 +188,28 @@ class Sender:
             failure: httpx.HTTPError | None = None
             response: httpx.Response | None = None
             with key_lock(key):  # looked up each time: a forked child gets fresh locks
+                began = time.monotonic()
                 try:
-                    response = self.http.request(method, path, params=params, json=body)
+                    response = self._attempt(method, path, params, body)
                 except httpx.HTTPError as exc:  # transport failures, and a body that cannot be decoded
                     failure = exc
+                except DeadlineExceeded:
+                    failure = httpx.ReadTimeout("no answer within the deadline")
+                except AnswerTooLarge:
+                    raise answer_too_large(
+                        method=method, path=path, base_url=base_url, limit=self.max_answer
+                    ) from None
+                if (
+                    isinstance(failure, httpx.TimeoutException)
+                    and time.monotonic() - began >= self.deadline
+                    and received_bytes() > 0
+                ):
+                    # An answer was arriving, too slowly (a trickle): not retried, another attempt would
+                    # take as long again. With nothing received it is a plain timeout (a request waiting
+                    # in Woodpecker's queue, say), retried for a GET like any other.
+                    raise deadline_passed(
+                        method=method, path=path, base_url=base_url, seconds=self.deadline, attempts=attempt
+                    ) from None
             info = None
             if response is not None and response.is_success:
                 info = v1_error_in_success(response, key)
@@ -187,7 +239,7 @@ class Sender:
                     failure,
                     method=method,
                     path=path,
-                    base_url=str(self.http.base_url).rstrip("/"),
+                    base_url=base_url,
                     attempts=attempt,
                     secret=key,
                 ) from None

@@ -1,0 +1,28 @@
+"""Woodpecker's v1 quirk of an error inside an HTTP 2xx (api-notes.md, "v1 quirks seen in the wild")."""
+
+from __future__ import annotations
+
+import httpx
+
+from wpsync.errors import ApiErrorInfo
+from wpsync.woodpecker.errors import one_line
+
+V1_ERROR_STATUS = {"E_TOO_MANY_REQUESTS": 429, "E_SESSION": 401}  # the HTTP status each one means
+
+
+def v1_error_in_success(response: httpx.Response, secret: str | None = None) -> ApiErrorInfo | None:
+    """A v1 error delivered inside an HTTP 2xx: ``{"status": {"status": "ERROR", "code", "msg"}}``
+    (api-notes.md, "v1 quirks"). ``E_TOO_MANY_REQUESTS`` reads as a 429 (retried), ``E_SESSION`` as
+    a 401; others as a 400. None for every other answer."""
+    if not response.content.startswith(b"{") or b'"status"' not in response.content[:4096]:
+        return None  # the common case, decided without parsing the body twice
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    inner = data.get("status") if isinstance(data, dict) else None
+    if not isinstance(inner, dict) or str(inner.get("status", "")).upper() != "ERROR":
+        return None
+    code = str(inner.get("code") or "E_UNKNOWN")
+    message = one_line(str(inner.get("msg") or inner.get("message") or code), secret)
+    return ApiErrorInfo(status=V1_ERROR_STATUS.get(code, 400), code=code, message=message)
