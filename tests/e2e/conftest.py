@@ -42,7 +42,7 @@ class Workspace:
         path.write_text(content.replace(old, new, 1), encoding="utf-8")
 
     def posts(self) -> list[dict[str, Any]]:
-        return [r for r in self.emulator.requests() if r["method"] == "POST"]
+        return [r for r in self.emulator.requests() if r["method"] != "GET"]  # every mutating call
 
     def campaign(self, campaign_id: int) -> dict[str, Any]:
         response = httpx.get(

@@ -76,7 +76,7 @@ def test_import_points_schema_only_at_an_existing_file(ws: Workspace) -> None:
         for c in json.loads(ws.run("state", "list", "--format", "json").stdout)["campaigns"]
     }
 
-    without = ws.run("import", str(ids["one-step-email"]), "--key", "adopted-a")
+    without = ws.run("import", str(ids["one-step-email"]), "--key", "adopted-a", "--state", "adopted-state")
     assert without.exit_code == 0, without.output
     text = ws.file("adopted-a").read_text()
     assert "#:schema" not in text
@@ -85,7 +85,9 @@ def test_import_points_schema_only_at_an_existing_file(ws: Workspace) -> None:
 
     (ws.root / "schema").mkdir()
     (ws.root / "schema" / "campaign.schema.json").write_text(schema_json())
-    with_schema = ws.run("import", str(ids["four-step-multichannel"]), "--key", "adopted-b")
+    with_schema = ws.run(
+        "import", str(ids["four-step-multichannel"]), "--key", "adopted-b", "--state", "adopted-state"
+    )
     assert with_schema.exit_code == 0, with_schema.output
     first = ws.file("adopted-b").read_text().splitlines()[0]
     assert first == "#:schema ../schema/campaign.schema.json"

@@ -177,7 +177,7 @@ def test_import_round_trips_each_example(ws: Workspace) -> None:
         str(ws.root / "imported" / "state"),
     )
     assert again.exit_code == 1
-    assert "is already in the state" in again.stderr
+    assert "is already tracked as four-step-multichannel-copy" in again.stderr
 
 
 def test_a_lost_state_warns_before_a_second_copy_is_created(ws: Workspace) -> None:

@@ -41,3 +41,18 @@ def show(key: str, state_dir: Path, output_format: str) -> None:
     from wpsync.state.store import StateDir
 
     sys.exit(state_show(StateDir(state_dir), key, output_format=output_format, echo=echo))
+
+
+@state.command(name="mv")
+@click.argument("old")
+@click.argument("new")
+@state_option
+def mv(old: str, new: str, state_dir: Path) -> None:
+    """Move the record of OLD to NEW, after `git mv campaigns/OLD.toml campaigns/NEW.toml` with edits.
+
+    A rename with no other change is found by `wpsync plan` on its own; this is for a rename made
+    together with edits, so that the plan updates the campaign in place instead of creating a new one."""
+    from wpsync.commands.state_view import state_move
+    from wpsync.state.store import StateDir
+
+    sys.exit(state_move(StateDir(state_dir), old, new, echo=echo))

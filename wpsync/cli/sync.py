@@ -180,3 +180,30 @@ def doctor(campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> N
     from wpsync.commands.workspace import api_key, workspace
 
     sys.exit(doctor_command(workspace(campaigns_dir, state_dir), api_key(api_key_file), echo=echo))
+
+
+@main.command()
+@click.argument("key")
+@workspace_options
+@click.option("--auto-approve", is_flag=True, help="Delete without typing the campaign's name back (for CI).")
+def destroy(
+    key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None, auto_approve: bool
+) -> None:
+    """Delete campaign KEY in Woodpecker (not RUNNING; the name typed back to confirm). It cannot be undone."""
+    from wpsync.commands.destroy import destroy_command
+    from wpsync.commands.workspace import api_key, workspace
+
+    sys.exit(
+        destroy_command(
+            workspace(campaigns_dir, state_dir),
+            api_key(api_key_file),
+            key,
+            auto_approve=auto_approve,
+            interactive=sys.stdin.isatty(),
+            ask_name=lambda name: str(
+                click.prompt(f"Type the campaign's name ({name}) to delete it", default="")
+            ),
+            color=color(),
+            echo=echo,
+        )
+    )

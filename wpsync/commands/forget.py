@@ -21,4 +21,11 @@ def forget_command(ws: Workspace, key: str, *, echo: Callable[[str], None]) -> i
     echo(
         f"Forgot {key}: campaign {record.campaign_id} stays in Woodpecker as it is; wpsync no longer manages it."
     )
+    path = ws.campaigns / f"{key}.toml"
+    if path.exists():
+        echo(
+            f"warning: {path} still exists, so the next plan would create campaign {key} again — a second "
+            f"copy beside campaign {record.campaign_id}. Remove the file (git rm {path}), or track the "
+            f"campaign again with `wpsync import {record.campaign_id} --key {key} --force`."
+        )
     return 0

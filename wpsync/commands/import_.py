@@ -43,6 +43,13 @@ def import_command(
     if key is None:
         raise InputError("import needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
     with state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo), client_for(key) as client:
+        owner = next((r.key for r in ws.state.read_all().values() if r.campaign_id == campaign_id), None)
+        if owner is not None:
+            # One campaign, one key: two files driving one campaign would undo each other's edits.
+            raise InputError(
+                f"campaign {campaign_id} is already tracked as {owner} ({ws.campaigns / (owner + '.toml')}); "
+                f"rename it with `git mv` and `wpsync state mv {owner} NEW`, or `wpsync forget {owner}` first"
+            )
         payload = client.get_campaign(campaign_id)
         chosen = campaign_key or key_from_name(str(payload.get("name", "")))
         wrong_key = key_problem(chosen)

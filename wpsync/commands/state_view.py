@@ -93,3 +93,27 @@ def state_show(state: StateDir, key: str, *, output_format: str, echo: Callable[
             f"    {step['position']:>2}. {step['type']:<8} id {step['id']}{versions}  hash {step['hash'][:12]}"
         )
     return EXIT_OK
+
+
+def state_move(state: StateDir, old: str, new: str, *, echo: Callable[[str], None]) -> int:
+    """The record (and applied content) of ``old`` now answers to ``new``; Woodpecker is not touched."""
+    from wpsync.files.sources import key_problem
+    from wpsync.state.lock import state_lock
+
+    for key in (old, new):
+        problem = key_problem(key)
+        if problem is not None:
+            raise InputError(f'"{key}" is not a campaign key: {problem}')
+    with state_lock(state.root, f"wpsync state mv {old} {new}", notice=echo):
+        if state.intents():
+            raise InputError(
+                "an earlier apply was interrupted; run `wpsync apply` (it settles first), then move"
+            )
+        record = state.read(old)
+        if record is None:
+            raise InputError(f"{old} is not in the state; `wpsync state list` shows the keys")
+        state.move(old, new)
+    echo(
+        f"Moved {old} → {new} (campaign {record.campaign_id}); the next plan compares campaigns/{new}.toml with it."
+    )
+    return 0
