@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: the main job on the embedded default — the local Woodpecker emulator.
-# validate → plan → apply → plan (nothing) → append a step → plan → apply → plan (nothing) → a refused edit.
+# validate → plan → apply → plan (nothing) → append a step → apply → edit copy and settings in place →
+# apply → plan (nothing) → a refused edit (a delay: no documented call changes it).
 # Works in .demo/ so the repository's own campaigns/ and state/ are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,8 +43,16 @@ step "wpsync apply --auto-approve"
 wpsync apply --auto-approve
 step "wpsync plan                # nothing left to do"
 wpsync plan
-step "edit the copy of a step that exists: the plan refuses it before any call (exit 3)"
+step "edit in place: a subject and daily_enroll change; the plan shows ~ updates on the same campaign"
 sed -i 's/subject = "Example subject line"/subject = "A sharper subject line"/' campaigns/one-step-email.toml
+sed -i 's/daily_enroll = 25/daily_enroll = 30/' campaigns/one-step-email.toml
+wpsync plan
+step "wpsync apply --auto-approve   # two PATCH calls, the campaign keeps its id"
+wpsync apply --auto-approve
+step "wpsync plan                # nothing left to do"
+wpsync plan
+step "change a delay (followup_after): the plan refuses it before any call (exit 3)"
+sed -i 's/followup_after = { range = "DAY", value = 3 }/followup_after = { range = "DAY", value = 5 }/' campaigns/one-step-email.toml
 set +e
 wpsync plan
 code=$?

@@ -133,6 +133,9 @@ def apply_command(
         echo(f"warning: {warning}")
     echo(
         f"Apply complete: {report.created} campaign(s) created, {report.appended} step(s) appended, "
-        f"{report.calls} API call(s) that change something."
+        + (f"{report.updated} updated in place, " if report.updated else "")
+        + (f"{report.deleted} deleted, " if report.deleted else "")
+        + (f"{report.restored} set back to their status, " if report.restored else "")
+        + f"{report.calls} API call(s) that change something."
     )
     return EXIT_OK
