@@ -47,16 +47,18 @@ NEW_MESSAGE = (
 
 
 def refused_plan() -> Plan:
-    """One campaign with an edited first step and a changed setting; one append needing make-editable."""
+    """One campaign whose first step's delay changed along with its copy, and which drifted in Woodpecker;
+    one append needing make-editable."""
     refusals = (
         Refusal(
             "q4-ctos",
             "campaigns/q4-ctos.toml",
-            "step_edited",
+            "delay_changed",
             1,
-            "step 1 exists in Woodpecker and the API cannot change an existing step",
-            "revert step 1 in campaigns/q4-ctos.toml; to send the new copy, append it as a new step at the "
-            "end, or fork into a new campaign file",
+            "step 1's delay (followup_after) changed; Woodpecker documents no call that changes a delay, "
+            "so wpsync will not try one",
+            "revert the delay of step 1 in campaigns/q4-ctos.toml; to wait differently, append a new step, "
+            "or fork",
             (
                 FieldChange("steps[0].followup_after.value", 3, 4),
                 FieldChange("steps[0].versions[0].message", OLD_MESSAGE, NEW_MESSAGE),
@@ -73,11 +75,11 @@ def refused_plan() -> Plan:
         Refusal(
             "q4-ctos",
             "campaigns/q4-ctos.toml",
-            "campaign_edited",
-            None,
-            "the campaign's name, mailboxes or settings changed; the API cannot edit an existing campaign",
-            "revert the edit in campaigns/q4-ctos.toml, or fork: copy it to a new file (a new key) to create "
-            "a new campaign",
+            "versions_changed",
+            2,
+            "step 2 has 3 A/B version(s), Woodpecker holds 2; Woodpecker has no call that adds or removes a "
+            "version",
+            "keep 2 version(s) in step 2 of campaigns/q4-ctos.toml (edit their copy instead), or fork",
             (FieldChange("settings.daily_enroll", 25, 40),),
         ),
     )

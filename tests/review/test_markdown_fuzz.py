@@ -71,7 +71,7 @@ def _refusal(key: str, old: str, new: str, reason: str) -> Refusal:
         FieldChange("name", old, new),
         FieldChange("steps[0].followup_after.value", old, new),
     )
-    return Refusal(key, f"campaigns/{key}.toml", "step_edited", 1, reason, reason, changes)
+    return Refusal(key, f"campaigns/{key}.toml", "delay_changed", 1, reason, reason, changes)
 
 
 def check_comment(text: str, *, email_steps: int, list_items: int = 0) -> None:

@@ -51,7 +51,7 @@ def test_snippets_are_code_and_urls_are_links() -> None:
 
 def test_a_hostile_refused_edit_keeps_the_comment_well_formed() -> None:
     change = FieldChange("steps[0].versions[0].message", "<p>Hello</p>", f"<p>{HOSTILE}</p>")
-    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 1, "r <b>", "w @me", (change,))
+    refusal = Refusal("k", "campaigns/k.toml", "delay_changed", 1, "r <b>", "w @me", (change,))
     text = render_markdown(Plan((), (refusal,), (), BINDING))
     # Every raw tag in the output is one wpsync wrote; user text only ever appears as entities.
     tags = set(re.findall(r"</?([a-z]+)(?![a-z]*:)[^>]*>", text))  # not <https://…> autolinks
@@ -78,7 +78,7 @@ def test_a_change_across_paragraphs_closes_its_tags_on_each_line() -> None:
 
 def test_an_edit_only_in_the_markup_says_so() -> None:
     change = FieldChange("steps[1].versions[0].message", "<p>Hi</p>", "<p><b>Hi</b></p>")
-    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 2, "reason", "way out", (change,))
+    refusal = Refusal("k", "campaigns/k.toml", "delay_changed", 2, "reason", "way out", (change,))
     text = render_markdown(Plan((), (refusal,), (), BINDING))
     assert (
         "Version A · `message` (only the HTML changed):\n"
@@ -88,7 +88,7 @@ def test_an_edit_only_in_the_markup_says_so() -> None:
 
 def test_a_subject_added_to_a_follow_up() -> None:
     change = FieldChange("steps[1].versions[1].subject", None, "New thread")
-    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 2, "reason", "way out", (change,))
+    refusal = Refusal("k", "campaigns/k.toml", "delay_changed", 2, "reason", "way out", (change,))
     text = render_markdown(Plan((), (refusal,), (), BINDING))
     assert "Version B · `subject` (added):\n> <ins><b>New thread</b></ins>\n" in text
 
@@ -101,7 +101,7 @@ def test_a_carriage_return_in_a_subject_note_or_diff_starts_no_block() -> None:
     hostile = "Hi\r# INJECTED\r- item"
     create = create_action("k", "Name", hostile, "<p>Body</p>", "SENDER", hostile)
     change = FieldChange("steps[0].versions[0].message", "Hello", "Hello\r# INJECTED\r- item")
-    refusal = Refusal("r", "campaigns/r.toml", "step_edited", 1, "reason", "way out", (change,))
+    refusal = Refusal("r", "campaigns/r.toml", "delay_changed", 1, "reason", "way out", (change,))
     text = render_markdown(Plan((create,), (refusal,), (), BINDING))
     kinds = [t.type for t in parse(text)]
     assert kinds.count("heading_open") == 1  # the summary line only
@@ -147,7 +147,7 @@ def test_a_subject_in_a_refused_edit_is_plain_text_not_html() -> None:
     change = FieldChange(
         "steps[0].versions[0].subject", "Partnership with <Company>", "Partners with <Company>"
     )
-    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 1, "reason", "way out", (change,))
+    refusal = Refusal("k", "campaigns/k.toml", "delay_changed", 1, "reason", "way out", (change,))
     text = render_markdown(Plan((), (refusal,), (), BINDING))
     assert (
         "Version A · `subject`:\n> <del>Partnership</del><ins><b>Partners</b></ins> with &lt;Company&gt;\n"

@@ -29,9 +29,15 @@ def windows(delivery_time: JSON) -> str:
     return "; ".join(parts) or "no windows"
 
 
+_UNITS = {"DAY": "day", "HOUR": "hour", "MINUTE": "minute"}
+
+
 def delay(step: JSON) -> str:
+    """The wait after a step, for people: {"value": 3, "range": "DAY"} → "3 days". The one formatter."""
     after = step.get("followup_after") or {}
-    return f"{after.get('value', 1)} {after.get('range', 'DAY')}"
+    value = int(after.get("value", 1))
+    unit = _UNITS.get(str(after.get("range", "DAY")), str(after.get("range")).lower())
+    return f"{value} {unit}{'' if value == 1 else 's'}"
 
 
 def versions(step: JSON) -> list[JSON]:

@@ -19,7 +19,6 @@ from wpsync.review import escape as md
 from wpsync.review.visible import reveal
 
 JSON = dict[str, Any]
-_UNITS = {"DAY": "day", "HOUR": "hour", "MINUTE": "minute"}
 _ACTIONS = {
     "VISIT_PROFILE": "visit profile",
     "CONNECTION_REQUEST": "connection request",
@@ -30,18 +29,11 @@ _STEP_PREFIX = re.compile(r"^steps\[\d+\]\.")
 _VERSION_PREFIX = re.compile(r"^versions\[(\d+)\]\.?")
 
 
-def delay(step: JSON) -> str:
-    after = step.get("followup_after") or {}
-    value = int(after.get("value", 1))
-    unit = _UNITS.get(str(after.get("range", "DAY")), str(after.get("range")).lower())
-    return f"{value} {unit}{'' if value == 1 else 's'}"
-
-
 def step_block(number: int, step: JSON, *, last: bool, full: bool) -> list[str]:
     """One step of a create or add-step body (``body`` nested) as markdown lines."""
     body = step.get("body") or {}
     versions = describe.versions(step)
-    then = "" if last else f" · then wait {delay(step)}"
+    then = "" if last else f" · then wait {describe.delay(step)}"
     if step.get("type") == "LINKEDIN":
         action = _ACTIONS.get(str(body.get("action_type")), str(body.get("action_type")))
         account = md.code(str(body.get("linkedin_account_id")))
