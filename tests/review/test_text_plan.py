@@ -11,7 +11,7 @@ PREFIX = "Hello there, this is a long example of a cold email message that goes 
 
 def _refused(old: object, new: object) -> str:
     change = FieldChange("steps[0].versions[0].message", old, new)
-    refusal = Refusal("k", "campaigns/k.toml", "step_edited", 1, "reason", "way out", (change,))
+    refusal = Refusal("k", "campaigns/k.toml", "delay_changed", 1, "reason", "way out", (change,))
     text = render_text(Plan((), (refusal,), (), BINDING))
     return next(line for line in text.split("\n") if "steps[0].versions[0].message:" in line)
 
