@@ -67,8 +67,9 @@ def test_the_key_appears_nowhere(tmp_path: Path, canary_emulator: EmulatorHandle
         (ROOT / "campaigns" / "one-step-email.toml").read_text().replace("One-step", "Extra")
     )
     go("apply", "--auto-approve")
-    go("import", "1001", "--key", "imported")
-    go("forget", "imported")
+    go("import", "1001", "--key", "imported", expect=1)  # already tracked: refused, naming its key
+    go("import", "1001", "--key", "imported", "--state", "adopted-state")
+    go("forget", "imported", "--state", "adopted-state")
     go("force-unlock", "nope", expect=1)
     # Error paths: a key Woodpecker rejects (401), a wrong URL, a crash-looking internal error.
     go("plan", expect=1, WOODPECKER_API_KEY=CANARY + "x")

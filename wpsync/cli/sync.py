@@ -48,13 +48,13 @@ def plan(
 ) -> None:
     """Show what apply would do, and refuse what the API forbids (exit 3)."""
     from wpsync.commands.plan import plan_command
-    from wpsync.commands.workspace import api_key, workspace
+    from wpsync.commands.workspace import read_api_key, workspace
 
     warn_skipped([campaigns_dir])
     sys.exit(
         plan_command(
             workspace(campaigns_dir, state_dir),
-            api_key(api_key_file),
+            read_api_key(api_key_file),
             plan_request(offline, refresh, make_editable, leave_editable, run_after, targets),
             output_format=output_format,
             out=out,
@@ -87,7 +87,7 @@ def apply(
 ) -> None:
     """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
     from wpsync.commands.apply import apply_command
-    from wpsync.commands.workspace import api_key, workspace
+    from wpsync.commands.workspace import read_api_key, workspace
 
     if offline:
         raise click.UsageError("apply always reads Woodpecker before changing it; --offline is for plan only")
@@ -99,7 +99,7 @@ def apply(
     sys.exit(
         apply_command(
             workspace(campaigns_dir, state_dir),
-            api_key(api_key_file),
+            read_api_key(api_key_file),
             plan_request(offline, refresh, make_editable, leave_editable, run_after, targets),
             plan_file=plan_file,
             auto_approve=auto_approve,
@@ -135,12 +135,12 @@ def import_(
 ) -> None:
     """Adopt an existing Woodpecker campaign: write campaigns/KEY.toml and its state record."""
     from wpsync.commands.import_ import import_command
-    from wpsync.commands.workspace import api_key, workspace
+    from wpsync.commands.workspace import read_api_key, workspace
 
     sys.exit(
         import_command(
             workspace(campaigns_dir, state_dir),
-            api_key(api_key_file),
+            read_api_key(api_key_file),
             campaign_id,
             campaign_key,
             force=force,
@@ -177,9 +177,9 @@ def force_unlock(lock_id: str, state_dir: Path) -> None:
 def doctor(campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> None:
     """Check a real Woodpecker account against what wpsync expects (read-only; run it first)."""
     from wpsync.commands.doctor import doctor_command
-    from wpsync.commands.workspace import api_key, workspace
+    from wpsync.commands.workspace import read_api_key, workspace
 
-    sys.exit(doctor_command(workspace(campaigns_dir, state_dir), api_key(api_key_file), echo=echo))
+    sys.exit(doctor_command(workspace(campaigns_dir, state_dir), read_api_key(api_key_file), echo=echo))
 
 
 @main.command()
@@ -191,12 +191,12 @@ def destroy(
 ) -> None:
     """Delete campaign KEY in Woodpecker (not RUNNING; the name typed back to confirm). It cannot be undone."""
     from wpsync.commands.destroy import destroy_command
-    from wpsync.commands.workspace import api_key, workspace
+    from wpsync.commands.workspace import read_api_key, workspace
 
     sys.exit(
         destroy_command(
             workspace(campaigns_dir, state_dir),
-            api_key(api_key_file),
+            read_api_key(api_key_file),
             key,
             auto_approve=auto_approve,
             interactive=sys.stdin.isatty(),

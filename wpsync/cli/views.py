@@ -38,6 +38,6 @@ def show(plan_file: Path, output_format: str) -> None:
 def accounts(api_key_file: Path | None, output_format: str) -> None:
     """List the mailbox ids (SMTP, with address and health) and LinkedIn account ids a campaign may use."""
     from wpsync.commands.accounts import accounts_command
-    from wpsync.commands.workspace import api_key
+    from wpsync.commands.workspace import read_api_key
 
-    sys.exit(accounts_command(api_key(api_key_file), output_format=output_format, echo=echo))
+    sys.exit(accounts_command(read_api_key(api_key_file), output_format=output_format, echo=echo))

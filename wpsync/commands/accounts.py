@@ -34,10 +34,10 @@ def _linkedin(account: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def accounts_command(key: str | None, *, output_format: str, echo: Callable[[str], None]) -> int:
-    if key is None:
+def accounts_command(api_key: str | None, *, output_format: str, echo: Callable[[str], None]) -> int:
+    if api_key is None:
         raise InputError("accounts needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
-    with client_for(key) as client:
+    with client_for(api_key) as client:
         boxes = [
             _mailbox(box)
             for box in client.mailboxes()

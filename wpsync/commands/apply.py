@@ -14,7 +14,7 @@ from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError, Stale
 from wpsync.files.sources import campaign_paths, read_source
 from wpsync.limits import MAX_PLAN_FILE
 from wpsync.plan.codec import from_json
-from wpsync.plan.plan import Plan
+from wpsync.plan.plan import Binding, Plan, stale_reasons
 from wpsync.state.lock import state_lock
 
 PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long
@@ -44,43 +44,29 @@ def load_saved_plan(path: Path) -> Plan:
 
 
 def what_moved(plan: Plan, ws: Workspace) -> list[str]:
-    """Everything that differs between what the plan was made from and what is here now."""
-    moved: list[str] = []
-    binding = plan.binding
-    if binding.tool_version != __version__:
-        moved.append(f"the plan was made by wpsync {binding.tool_version}, this is {__version__}")
-    lineage = ws.state.lineage()
-    if binding.lineage is not None and lineage != binding.lineage:
-        moved.append(f"the state's lineage is {lineage}, the plan's {binding.lineage}: another state")
+    """Everything that differs between what the plan was made from and what is here now: the shell
+    reads ``now``, the plan's own ``stale_reasons`` compares."""
     records = ws.state.read_all()
     if plan.targets:  # a targeted plan was made from, and binds, only its targets
         records = {key: record for key, record in records.items() if key in plan.targets}
-    for key in sorted(set(binding.serials) | set(records)):
-        then = binding.serials.get(key)
-        now = records[key].serial if key in records else 0
-        if then is None:
-            moved.append(f"{key}: recorded in the state after the plan was made")
-        elif then != now:
-            moved.append(f"{key}: the state moved (serial {then} → {now})")
     # One file in memory at a time: a fleet's copy is never held whole just to hash it.
     digests = {
         path.stem: read_source(path).digest
         for path in campaign_paths(ws.campaigns)
         if not plan.targets or path.stem in plan.targets
     }
-    for key in sorted(set(binding.digests) | set(digests)):
-        if key not in digests:
-            moved.append(f"{key}: its campaign file was removed")
-        elif key not in binding.digests:
-            moved.append(f"{key}: a new campaign file appeared")
-        elif digests[key] != binding.digests[key]:
-            moved.append(f"{key}: its campaign file changed")
-    return moved
+    now = Binding(
+        lineage=ws.state.lineage(),
+        serials={key: record.serial for key, record in records.items()},
+        digests=digests,
+        tool_version=__version__,
+    )
+    return stale_reasons(plan.binding, now)
 
 
 def apply_command(
     ws: Workspace,
-    key: str | None,
+    api_key: str | None,
     request: PlanRequest,
     *,
     plan_file: Path | None,
@@ -91,14 +77,14 @@ def apply_command(
     echo: Callable[[str], None],
     progress_bar: Callable[[int], AbstractContextManager[Callable[[], None]]] | None = None,
 ) -> int:
-    if key is None:
+    if api_key is None:
         raise InputError("apply needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
     with state_lock(ws.state.root, "wpsync apply", notice=echo):
         if ws.state.intents():
             # An earlier run died (or lost an answer) mid-call: find out what happened before planning.
             from wpsync.apply.apply import settle_interrupted
 
-            with client_for(key) as client:
+            with client_for(api_key) as client:
                 settle_interrupted(ws.state, client, echo)
         if plan_file is not None:
             plan = load_saved_plan(plan_file)
@@ -106,7 +92,7 @@ def apply_command(
             if moved:
                 raise StalePlan(f"{plan_file} is stale; plan again. What moved: " + "; ".join(moved))
         else:
-            plan, _ = build_plan(ws, key, request)
+            plan, _ = build_plan(ws, api_key, request)
         echo(render(plan, "text", color=color))
         if plan.refusals:
             raise ChangesRefused("the plan holds changes the API forbids; nothing was applied")
@@ -118,7 +104,7 @@ def apply_command(
                 return EXIT_ERROR
         from wpsync.apply.apply import apply_plan
 
-        with client_for(key) as client:
+        with client_for(api_key) as client:
             if progress_bar is not None and len(plan.actions) >= PROGRESS_BAR_FROM:
                 with progress_bar(len(plan.actions)) as advance:
 

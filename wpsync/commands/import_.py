@@ -33,16 +33,19 @@ def key_from_name(name: str) -> str:
 
 def import_command(
     ws: Workspace,
-    key: str | None,
+    api_key: str | None,
     campaign_id: int,
     campaign_key: str | None,
     *,
     force: bool,
     echo: Callable[[str], None],
 ) -> int:
-    if key is None:
+    if api_key is None:
         raise InputError("import needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
-    with state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo), client_for(key) as client:
+    with (
+        state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo),
+        client_for(api_key) as client,
+    ):
         owner = next((r.key for r in ws.state.read_all().values() if r.campaign_id == campaign_id), None)
         if owner is not None:
             # One campaign, one key: two files driving one campaign would undo each other's edits.

@@ -33,7 +33,7 @@ class PlanRequest:
     targets: tuple[str, ...] = ()  # `--target KEY`: plan only these campaigns
 
 
-def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Plan, list[Problem]]:
+def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tuple[Plan, list[Problem]]:
     """Gather inputs, refresh what the decisions need (unless offline or keyless), and plan."""
     keys = None
     if request.targets:
@@ -41,15 +41,15 @@ def build_plan(ws: Workspace, key: str | None, request: PlanRequest) -> tuple[Pl
 
         keys = check_targets(ws, request.targets)
     inputs = gather(ws.campaigns, ws.state, keys=keys)
-    offline = request.offline or key is None
+    offline = request.offline or api_key is None
     facts = Facts()
     # Nothing changed and no drift report asked for: no decision needs Woodpecker, so do not even
     # build a client (httpx and a TLS context cost a no-change plan more than everything else).
     needs_facts = request.refresh_all or any(isinstance(f, Desired) for f in inputs.files)
-    if not offline and key is not None and needs_facts:
+    if not offline and api_key is not None and needs_facts:
         from wpsync.woodpecker.refresh import refresh
 
-        with client_for(key) as client:
+        with client_for(api_key) as client:
             facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
     options = PlanOptions(
         recorded_account=ws.state.account(),
@@ -108,7 +108,7 @@ def save_plan(plan: Plan, path: Path) -> None:
 
 def plan_command(
     ws: Workspace,
-    key: str | None,
+    api_key: str | None,
     request: PlanRequest,
     *,
     output_format: str,
@@ -123,7 +123,7 @@ def plan_command(
 
     # The [lint] settings of the wpsync.toml beside the campaigns folder, for the files parsed here.
     with lint_config.configured(lint_config.load(lint_config.config_path([ws.campaigns]))):
-        plan, warnings = build_plan(ws, key, request)
+        plan, warnings = build_plan(ws, api_key, request)
     if strict and warnings:
         raise InputError([replace(problem, severity="error") for problem in warnings])
     for problem in warnings:

@@ -146,7 +146,7 @@ def workspace(campaigns: Path, state: Path) -> Workspace:
     return Workspace(campaigns, StateDir(state))
 
 
-def api_key(key_file: Path | None) -> str | None:
+def read_api_key(key_file: Path | None) -> str | None:
     """The API key from --api-key-file or WOODPECKER_API_KEY; never from a flag in the process list."""
     if key_file is None:
         return environment().api_key
@@ -169,15 +169,15 @@ def api_key(key_file: Path | None) -> str | None:
     return key
 
 
-def client_for(key: str) -> WoodpeckerClient:
-    """A client for ``key`` against WOODPECKER_API_URL (default: Woodpecker's own)."""
+def client_for(api_key: str) -> WoodpeckerClient:
+    """A client for ``api_key`` against WOODPECKER_API_URL (default: Woodpecker's own)."""
     from wpsync.woodpecker.client import WoodpeckerClient
 
     env = environment()
     if env.http_timeout is None:
-        return WoodpeckerClient(key, env.api_url, allow_http=env.allow_http)
+        return WoodpeckerClient(api_key, env.api_url, allow_http=env.allow_http)
     return WoodpeckerClient(
-        key, env.api_url, timeout=env.http_timeout, deadline=env.http_timeout, allow_http=env.allow_http
+        api_key, env.api_url, timeout=env.http_timeout, deadline=env.http_timeout, allow_http=env.allow_http
     )
 
 
