@@ -106,14 +106,13 @@ def create(
         head_hash=action.head_hash,
         digest=digest,
     )
-    owned = {r.campaign_id for r in state.read_all().values()}
-    payload = mutate(
-        state,
-        action.key,
-        intent,
-        lambda: client.create_campaign(body),
-        lambda: find_created(client, intent, owned),
-    )
+
+    def look() -> JSON | None:
+        # Only when an answer was lost: reading every record per create would make a fleet's apply O(N²).
+        owned = {r.campaign_id for r in state.read_all().values()}
+        return find_created(client, intent, owned)
+
+    payload = mutate(state, action.key, intent, lambda: client.create_campaign(body), look)
     record, applied = records.created(action.key, lineage, payload, action.head, action.head_hash, digest)
     state.write(record, applied)
     done(state, action.key)

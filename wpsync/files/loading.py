@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wpsync.bounded import check_toml_nesting
 from wpsync.errors import InputError, Problem
 from wpsync.files import lints, rules
 from wpsync.files.messages import describe
@@ -70,10 +69,8 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
     """The document, or None and a message with line and column. TOML 1.0 exactly (see toml10.py)."""
     from wpsync.files import toml10
 
-    # tomli recurses in Python: bound the nesting before handing it the text (a cheap pre-scan).
-    too_deep = check_toml_nesting(text)
-    if too_deep is not None:
-        return None, f"invalid TOML: {too_deep}; flatten the file"
+    # No nesting pre-scan here: tomli bounds it itself, at once (1,000 key parts, 400 levels; measured
+    # 2 ms for a 50,000-deep key), and toml10 reports that as "nested too deeply".
     return toml10.loads(text)
 
 
