@@ -17,6 +17,8 @@ from typing import Any
 
 import tomli
 
+from wpsync.limits import MAX_NESTING
+
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
 
@@ -36,28 +38,35 @@ def loads(text: str) -> tuple[dict[str, Any] | None, str | None]:
         message = str(exc)
         hint = _inline_hint(text, message)
         return None, f"invalid TOML: {message}" + (f"; {hint}" if hint else "")
-    except RecursionError:
-        return None, "invalid TOML: nested too deeply"
+    except RecursionError as exc:
+        return None, f"invalid TOML: nested too deeply ({exc}); flatten the file"
     except ValueError as exc:  # int() of a literal with thousands of digits
         return None, f"invalid TOML: {exc}"
     # TOML 1.0 integers are 64-bit ("if an integer cannot be represented losslessly, an error must be
     # thrown"); tomli returns any size. Walking the parsed values costs less than scanning the text
     # (a regex over the copy took 0.4 ms a file).
-    if _too_large(document):
-        return None, "invalid TOML: an integer beyond 64 bits (TOML 1.0 integers are -2^63 … 2^63-1)"
+    problem = _beyond_limits(document, 0)
+    if problem:
+        return None, f"invalid TOML: {problem}"
     return document, None
 
 
-def _too_large(value: Any) -> bool:
+def _beyond_limits(value: Any, depth: int) -> str | None:
+    """One walk of the parsed values: nesting deeper than wpsync's limit (tomli stops at 400 levels, and
+    what reads the document after it recurses), or an integer beyond 64 bits."""
+    if depth > MAX_NESTING:
+        return f"nested more than {MAX_NESTING} levels deep; flatten the file"
     if isinstance(value, bool):
-        return False
+        return None
     if isinstance(value, int):
-        return not -(2**63) <= value < 2**63
-    if isinstance(value, dict):
-        return any(_too_large(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_too_large(item) for item in value)
-    return False
+        inside = -(2**63) <= value < 2**63
+        return None if inside else "an integer beyond 64 bits (TOML 1.0 integers are -2^63 … 2^63-1)"
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = _beyond_limits(item, depth + 1)
+        if found:
+            return found
+    return None
 
 
 def _inline_hint(text: str, message: str) -> str | None:
