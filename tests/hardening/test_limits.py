@@ -49,7 +49,9 @@ def test_a_deep_dotted_key_fails_fast_in_validate(tmp_path: Path) -> None:
     started = time.monotonic()
     result = cli(["validate", str(path)])
     assert time.monotonic() - started < 5
-    assert_clear_error(result, "deep.toml", "nested too deeply (TOML key has more than the allowed 1000 parts)")
+    assert_clear_error(
+        result, "deep.toml", "nested too deeply (TOML key has more than the allowed 1000 parts)"
+    )
 
 
 def test_deep_arrays_in_a_campaign_file(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from typing import Any
 
-from wpsync.files.to_api import compact_json
 from wpsync.plan.actions import ACTION_KINDS, Action, CreateCampaign, FieldChange
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
 
@@ -69,6 +68,8 @@ def _action_from_json(raw: JSON) -> Action:
     cls = ACTION_KINDS[raw["kind"]]
     values = dict(raw)
     if cls is CreateCampaign:
+        from wpsync.files.to_api import compact_json  # loads the models: only a saved plan needs it
+
         values["body_json"] = compact_json(values.pop("body"))
     for spec in fields(cls):
         if spec.name == "changes":

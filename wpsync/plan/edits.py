@@ -12,7 +12,6 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from wpsync.files.to_api import content_hash
 from wpsync.plan.actions import Action, FieldChange, UpdateVersion, UpdateWindows
 from wpsync.plan.diff import field_changes
 from wpsync.plan.plan import Refusal
@@ -79,6 +78,8 @@ def edit_step(
                 )
     if out.refusals:
         return out
+    from wpsync.files.to_api import content_hash  # loads the models: only an edited step needs it
+
     current = copy.deepcopy(old)
     if new["type"] == "EMAIL" and old.get("delivery_time") != new.get("delivery_time"):
         current["delivery_time"] = new["delivery_time"]
