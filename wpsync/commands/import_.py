@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import replace
 
-from wpsync import __version__
+from wpsync import failpoints
+from wpsync.apply.record import created
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import InputError
 from wpsync.files.from_api import document_from_payload, dumps
@@ -20,10 +21,9 @@ from wpsync.files.schema import SCHEMA_FILE, schema_directive
 from wpsync.files.sources import Source, key_problem
 from wpsync.files.to_api import content_hash
 from wpsync.plan.desired import canonical_head
+from wpsync.state.atomic import atomic_write_files
 from wpsync.state.lock import state_lock
-from wpsync.state.records import Applied, CampaignRecord, utc_now
-from wpsync.woodpecker.refresh import read_remote
-from wpsync.woodpecker.remote import read_steps
+from wpsync.woodpecker.refresh import remote_from
 
 
 def key_from_name(name: str) -> str:
@@ -46,23 +46,25 @@ def import_command(
         state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo),
         client_for(api_key) as client,
     ):
-        owner = next((r.key for r in ws.state.read_all().values() if r.campaign_id == campaign_id), None)
-        if owner is not None:
-            # One campaign, one key: two files driving one campaign would undo each other's edits.
-            raise InputError(
-                f"campaign {campaign_id} is already tracked as {owner} ({ws.campaigns / (owner + '.toml')}); "
-                f"rename it with `git mv` and `wpsync state mv {owner} NEW`, or `wpsync forget {owner}` first"
-            )
         payload = client.get_campaign(campaign_id)
         chosen = campaign_key or key_from_name(str(payload.get("name", "")))
         wrong_key = key_problem(chosen)
         if wrong_key is not None:
             raise InputError(f"{wrong_key.split(';')[0]}; pass --key")
-        if ws.state.read(chosen) is not None:
+        path = ws.campaigns / f"{chosen}.toml"
+        owner = next((r.key for r in ws.state.read_all().values() if r.campaign_id == campaign_id), None)
+        # An import that died between its record and its file is finished by importing again.
+        finishing = owner == chosen and not path.exists()
+        if owner is not None and not finishing:
+            # One campaign, one key: two files driving one campaign would undo each other's edits.
+            raise InputError(
+                f"campaign {campaign_id} is already tracked as {owner} ({ws.campaigns / (owner + '.toml')}); "
+                f"rename it with `git mv` and `wpsync state mv {owner} NEW`, or `wpsync forget {owner}` first"
+            )
+        if ws.state.read(chosen) is not None and not finishing:
             raise InputError(
                 f"{chosen} is already in the state; choose another --key, or `wpsync forget {chosen}` first"
             )
-        path = ws.campaigns / f"{chosen}.toml"
         if path.exists() and not force:
             raise InputError(f"{path} exists; choose another --key, or pass --force to overwrite it")
         document = document_from_payload(payload)
@@ -87,27 +89,20 @@ def import_command(
             raise InputError(
                 f"campaign {campaign_id} cannot be expressed as a valid campaign file: {problems}"
             )
-        remote = read_remote(client, campaign_id)
-        steps = read_steps(payload)
         head = canonical_head(loaded.campaign)
-        record = CampaignRecord(
-            key=chosen,
-            lineage=ws.state.lineage(create=True) or "",
-            serial=1,
-            campaign_id=campaign_id,
-            status=str(payload.get("status", "")),
-            head_hash=content_hash(head),
-            steps=steps.records,
-            source_digest=loaded.source.digest,
-            tool_version=__version__,
-            last_step_processed=(remote.last_step_processed or 0) if remote else 0,
-            refreshed_at=utc_now(),
-        )
-        ws.campaigns.mkdir(parents=True, exist_ok=True)
-        _write_text(path, text)
-        ws.state.write(record, Applied(head=head, steps=steps.contents))
+        lineage = ws.state.lineage(create=True) or ""
+        record, applied = created(chosen, lineage, payload, head, content_hash(head), loaded.source.digest)
+        remote = remote_from(payload, lambda: client.campaign_item(campaign_id))
+        record = replace(record, last_step_processed=remote.last_step_processed or 0)
+        # The record first, durably, then the file: a crash between leaves a record whose file is
+        # missing (the plan notes it; importing again finishes) — never a file without a record, which
+        # the next apply would create a second time.
+        ws.state.write(record, applied)
+        ws.state.make_durable(chosen)
+        failpoints.hit("import.after_record")
+        atomic_write_files([(path, text.encode())])
     echo(
-        f"Imported campaign {campaign_id} as {path} ({len(steps.contents)} steps); `wpsync plan` now shows it unchanged."
+        f"Imported campaign {campaign_id} as {path} ({len(applied.steps)} steps); `wpsync plan` now shows it unchanged."
     )
     if directive is None:
         echo(
@@ -115,9 +110,3 @@ def import_command(
             f"`wpsync schema > {SCHEMA_FILE}` (or `wpsync init`) writes it; later imports then point at it."
         )
     return 0
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
