@@ -20,7 +20,7 @@ from wpsync.files.schema import SCHEMA_FILE, schema_directive
 from wpsync.files.sources import Source, key_problem
 from wpsync.files.to_api import content_hash
 from wpsync.plan.desired import canonical_head
-from wpsync.state.lock import state_lock
+from wpsync.state.backend import lock_state
 from wpsync.state.records import Applied, CampaignRecord, utc_now
 from wpsync.woodpecker.refresh import read_remote
 from wpsync.woodpecker.remote import read_steps
@@ -42,7 +42,10 @@ def import_command(
 ) -> int:
     if key is None:
         raise InputError("import needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
-    with state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo), client_for(key) as client:
+    with (
+        lock_state(ws.state, f"wpsync import {campaign_id}", timeout=ws.lock_timeout, notice=echo),
+        client_for(key) as client,
+    ):
         payload = client.get_campaign(campaign_id)
         chosen = campaign_key or key_from_name(str(payload.get("name", "")))
         wrong_key = key_problem(chosen)
