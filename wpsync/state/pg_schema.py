@@ -130,7 +130,7 @@ def connect(target: PgTarget, *, application: str = "wpsync") -> psycopg.Connect
         import psycopg
     except ImportError:
         raise StateError(
-            "a PostgreSQL state needs psycopg: pip install 'wpsync[postgres]' (or psycopg[binary])"
+            "a PostgreSQL state needs psycopg: pip install 'wpsync-campaigns[postgres]' (or psycopg[binary])"
         ) from None
     try:
         conn = psycopg.connect(
