@@ -188,3 +188,34 @@ def test_every_write_keeps_the_previous_version(pg_url: str) -> None:
     assert row is not None
     assert '"serial": 2' in row[0]
     assert '"n": 2' in row[1] and '"n": 1' in row[2]
+
+
+def test_account_move_and_make_durable(pg_url: str) -> None:
+    """The StateDir methods apply added since the pg branch: the account in the workspace row, a
+    rename in one transaction, and make_durable inside a batch."""
+    state = PgState(pg_url)
+    assert state.account() is None
+    state.record_account("acct-42")
+    lineage = state.lineage()
+    assert lineage is not None and PgState(pg_url).account() == "acct-42"
+    first = record("alpha", lineage)
+    state.write(first, applied(1))
+    state.write_intent("alpha", create_intent("alpha"))
+    state.move("alpha", "renamed")
+    fresh = PgState(pg_url)
+    assert fresh.keys() == ["renamed"] and fresh.intents() == {}
+    moved = fresh.read("renamed")
+    assert moved is not None and moved.key == "renamed" and moved.serial == first.serial + 1
+    assert moved.campaign_id == first.campaign_id and fresh.read_applied("renamed") == applied(1)
+    with pytest.raises(StateError, match="not in the state"):
+        state.move("alpha", "other")
+    state.write(record("bravo", lineage))
+    with pytest.raises(StateError, match="already in the state"):
+        state.move("bravo", "renamed")
+    with state.batch():
+        state.write(record("charlie", lineage).bumped(restore_status="RUNNING"))
+        assert "charlie" in state._unflushed
+        state.make_durable("charlie")
+        assert not state._unflushed
+        state.make_durable("charlie")  # nothing left to flush: no write at all
+    assert PgState(pg_url).read("charlie").restore_status == "RUNNING"  # type: ignore[union-attr]
