@@ -17,6 +17,7 @@ BASE_ENV: dict[str, str | None] = {
     "WPSYNC_HTTP_TIMEOUT": None,
     "GITHUB_STEP_SUMMARY": None,
     "WPSYNC_ALLOW_HTTP": None,
+    "WPSYNC_STATE_URL": None,
 }
 
 

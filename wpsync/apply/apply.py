@@ -34,8 +34,8 @@ from wpsync.plan.actions import (
     UpdateWindows,
 )
 from wpsync.plan.plan import Plan
+from wpsync.state.backend import StateStore
 from wpsync.state.journal import AppendIntent, CreateIntent, DeleteCampaignIntent, EditIntent, StatusIntent
-from wpsync.state.store import StateDir
 from wpsync.woodpecker.client import WoodpeckerClient
 
 Progress = Callable[[str, bool], None]
@@ -56,7 +56,7 @@ class ApplyStopped(WpsyncError):
     """An action failed; the state holds every call that succeeded before it."""
 
 
-def apply_plan(plan: Plan, state: StateDir, client: WoodpeckerClient, *, progress: Progress) -> ApplyReport:
+def apply_plan(plan: Plan, state: StateStore, client: WoodpeckerClient, *, progress: Progress) -> ApplyReport:
     plan.raise_if_refused()
     lineage = state.lineage(create=True)
     assert lineage is not None
@@ -76,7 +76,7 @@ def apply_plan(plan: Plan, state: StateDir, client: WoodpeckerClient, *, progres
 
 def _run(
     plan: Plan,
-    state: StateDir,
+    state: StateStore,
     client: WoodpeckerClient,
     lineage: str,
     report: ApplyReport,
@@ -128,7 +128,7 @@ def label(action: Action) -> str:
 
 def _apply_one(
     action: Action,
-    state: StateDir,
+    state: StateStore,
     client: WoodpeckerClient,
     lineage: str,
     report: ApplyReport,
@@ -182,7 +182,7 @@ def _apply_one(
 
 
 def _restore_after_failure(
-    plan: Plan, state: StateDir, client: WoodpeckerClient, report: ApplyReport, progress: Progress
+    plan: Plan, state: StateStore, client: WoodpeckerClient, report: ApplyReport, progress: Progress
 ) -> None:
     """After a failed action: every campaign this plan made editable goes back to its status."""
     for key in dict.fromkeys(a.key for a in plan.actions if isinstance(a, MakeEditable)):
@@ -203,7 +203,7 @@ def _restore_after_failure(
         progress(f"{key}: campaign {record.campaign_id} is {record.restore_status} again", True)
 
 
-def settle_interrupted(state: StateDir, client: WoodpeckerClient, notice: Callable[[str], None]) -> int:
+def settle_interrupted(state: StateStore, client: WoodpeckerClient, notice: Callable[[str], None]) -> int:
     """Settle the intents an earlier run left behind, record what happened, before anything is planned."""
     lineage = state.lineage(create=True)
     assert lineage is not None
@@ -236,7 +236,7 @@ def settle_interrupted(state: StateDir, client: WoodpeckerClient, notice: Callab
 
 
 def _adopt(
-    state: StateDir, key: str, intent: object, outcome: Happened, record: object, lineage: str
+    state: StateStore, key: str, intent: object, outcome: Happened, record: object, lineage: str
 ) -> None:
     payload = outcome.payload
     match intent:
@@ -259,7 +259,7 @@ def _adopt(
             state.forget(key)
 
 
-def _record_digests(plan: Plan, state: StateDir) -> None:
+def _record_digests(plan: Plan, state: StateStore) -> None:
     """Every campaign the plan covered now matches its file: remember the file's digest, so the next
     plan knows it unchanged without parsing it."""
     from wpsync import __version__

@@ -27,6 +27,7 @@ from wpsync.plan.actions import (
     UpdateWindows,
 )
 from wpsync.plan.facts import RemoteCampaign
+from wpsync.state.backend import StateStore
 from wpsync.state.journal import (
     AppendIntent,
     CreateIntent,
@@ -36,7 +37,6 @@ from wpsync.state.journal import (
     StatusIntent,
 )
 from wpsync.state.records import CampaignRecord
-from wpsync.state.store import StateDir
 from wpsync.woodpecker.client import WoodpeckerClient, maybe_committed
 
 JSON = dict[str, Any]
@@ -44,7 +44,7 @@ RESEND_ATTEMPTS = 3  # settle-then-resend rounds for one call whose answer was l
 
 
 def mutate(
-    state: StateDir, key: str, intent: Intent, call: Callable[[], Any], look: Callable[[], Any]
+    state: StateStore, key: str, intent: Intent, call: Callable[[], Any], look: Callable[[], Any]
 ) -> Any:
     """Make one mutating call with its intent durably recorded first.
 
@@ -74,12 +74,12 @@ def mutate(
     raise AssertionError("unreachable")
 
 
-def done(state: StateDir, key: str) -> None:
+def done(state: StateStore, key: str) -> None:
     failpoints.hit("apply.after_record")
     state.clear_intent(key)
 
 
-def recorded(state: StateDir, key: str) -> CampaignRecord:
+def recorded(state: StateStore, key: str) -> CampaignRecord:
     record = state.read(key)
     if record is None:
         raise WpsyncError(f"{key} is not in the state any more; plan again")
@@ -91,7 +91,7 @@ def _found(outcome: Any) -> JSON | None:
 
 
 def create(
-    action: CreateCampaign, state: StateDir, client: WoodpeckerClient, lineage: str, digest: str
+    action: CreateCampaign, state: StateStore, client: WoodpeckerClient, lineage: str, digest: str
 ) -> CampaignRecord:
     if state.read(action.key) is not None:
         raise WpsyncError(f"{action.key} is already recorded; plan again")
@@ -119,7 +119,9 @@ def create(
     return record
 
 
-def append(action: AppendStep, state: StateDir, client: WoodpeckerClient, *, checked: bool) -> CampaignRecord:
+def append(
+    action: AppendStep, state: StateStore, client: WoodpeckerClient, *, checked: bool
+) -> CampaignRecord:
     record = recorded(state, action.key)
     if len(record.content_steps) != action.parent_position:
         raise WpsyncError(
@@ -165,7 +167,13 @@ def check_still_appendable(
 
 
 def set_status(
-    key: str, call: str, target: str, state: StateDir, client: WoodpeckerClient, *, restore: str | None = None
+    key: str,
+    call: str,
+    target: str,
+    state: StateStore,
+    client: WoodpeckerClient,
+    *,
+    restore: str | None = None,
 ) -> CampaignRecord:
     """make_editable / run / pause / stop. ``restore`` is written durably *before* make_editable is
     sent (the status to go back to) and cleared ("") once the campaign is back."""
@@ -189,7 +197,7 @@ def set_status(
     return updated
 
 
-def with_restore(state: StateDir, record: CampaignRecord, status: str) -> CampaignRecord:
+def with_restore(state: StateStore, record: CampaignRecord, status: str) -> CampaignRecord:
     updated = records.with_status(record, record.status, restore=status)
     state.write(updated)
     state.make_durable(record.key)  # the anchor of the guarantee: on disk before the campaign stops
@@ -198,7 +206,7 @@ def with_restore(state: StateDir, record: CampaignRecord, status: str) -> Campai
 
 def edit(
     action: UpdateCampaign | UpdateWindows | UpdateVersion | DeleteStep,
-    state: StateDir,
+    state: StateStore,
     client: WoodpeckerClient,
 ) -> CampaignRecord:
     record = recorded(state, action.key)
@@ -235,7 +243,7 @@ def edit(
     return _record_payload(state, record, payload, head=head, head_hash=head_hash)
 
 
-def delete_campaign(action: DeleteCampaign, state: StateDir, client: WoodpeckerClient) -> None:
+def delete_campaign(action: DeleteCampaign, state: StateStore, client: WoodpeckerClient) -> None:
     record = recorded(state, action.key)
     intent = DeleteCampaignIntent(action.key, record.campaign_id)
 
@@ -258,7 +266,7 @@ def _step(record: CampaignRecord, position: int) -> Any:
 
 
 def _record_payload(
-    state: StateDir,
+    state: StateStore,
     record: CampaignRecord,
     payload: JSON,
     *,

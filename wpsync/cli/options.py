@@ -40,15 +40,27 @@ state_option = click.option(
 )
 
 
+campaigns_option = click.option(
+    "--campaigns",
+    "campaigns_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=CAMPAIGNS,
+    show_default=True,
+    help="Folder of campaign files (wpsync.toml is read next to it).",
+)
+
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0, max=24 * 3600),
+    default=None,
+    metavar="SECONDS",
+    help="Wait this long for another run's state lock before exit 5 "
+    "(default: 180 with a PostgreSQL state, 0 with state/).",
+)
+
+
 def workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option(
-        "--campaigns",
-        "campaigns_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=CAMPAIGNS,
-        show_default=True,
-        help="Folder of campaign files.",
-    )(command)
+    command = campaigns_option(command)
     command = state_option(command)
     return click.option(
         "--api-key-file",

@@ -1,4 +1,4 @@
-"""`wpsync state …`: read (and, later, move and migrate) the recorded state. Reading needs no API key."""
+"""`wpsync state …`: read, move and migrate the recorded state. None of them needs the API key."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from wpsync.cli.app import echo, main
-from wpsync.cli.options import state_option
+from wpsync.cli.app import CAMPAIGNS, echo, main
+from wpsync.cli.options import campaigns_option, state_option
 
 _FORMAT = click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -17,7 +17,7 @@ _FORMAT = click.option(
 
 @main.group()
 def state() -> None:
-    """Inspect the recorded state (state/): which campaigns wpsync manages, with their ids and steps."""
+    """Inspect the recorded state (state/ or PostgreSQL), move it between them, migrate its schema."""
 
 
 @state.command(name="list")
@@ -26,9 +26,9 @@ def state() -> None:
 def list_(state_dir: Path, output_format: str) -> None:
     """Every recorded campaign: key, campaign id, status, steps, when last applied."""
     from wpsync.commands.state_view import state_list
-    from wpsync.state.store import StateDir
+    from wpsync.commands.workspace import workspace
 
-    sys.exit(state_list(StateDir(state_dir), output_format=output_format, echo=echo))
+    sys.exit(state_list(workspace(CAMPAIGNS, state_dir).state, output_format=output_format, echo=echo))
 
 
 @state.command()
@@ -38,9 +38,9 @@ def list_(state_dir: Path, output_format: str) -> None:
 def show(key: str, state_dir: Path, output_format: str) -> None:
     """One recorded campaign: its ids, status, steps (with their ids and hashes) and when it was applied."""
     from wpsync.commands.state_view import state_show
-    from wpsync.state.store import StateDir
+    from wpsync.commands.workspace import workspace
 
-    sys.exit(state_show(StateDir(state_dir), key, output_format=output_format, echo=echo))
+    sys.exit(state_show(workspace(CAMPAIGNS, state_dir).state, key, output_format=output_format, echo=echo))
 
 
 @state.command(name="mv")
@@ -53,6 +53,42 @@ def mv(old: str, new: str, state_dir: Path) -> None:
     A rename with no other change is found by `wpsync plan` on its own; this is for a rename made
     together with edits, so that the plan updates the campaign in place instead of creating a new one."""
     from wpsync.commands.state_view import state_move
-    from wpsync.state.store import StateDir
+    from wpsync.commands.workspace import workspace
 
-    sys.exit(state_move(StateDir(state_dir), old, new, echo=echo))
+    sys.exit(state_move(workspace(CAMPAIGNS, state_dir).state, old, new, echo=echo))
+
+
+_FORCE = click.option(
+    "--force", is_flag=True, help="Replace a different state there (another lineage, or one that moved on)."
+)
+
+
+@state.command()
+@campaigns_option
+def migrate(campaigns_dir: Path) -> None:
+    """Create or upgrade the PostgreSQL state's schema (WPSYNC_STATE_URL); each run does it when needed."""
+    from wpsync.commands.state_move import state_migrate
+
+    sys.exit(state_migrate(campaigns_dir, echo=echo))
+
+
+@state.command()
+@campaigns_option
+@state_option
+@_FORCE
+def push(campaigns_dir: Path, state_dir: Path, force: bool) -> None:
+    """Copy the state/ folder into the PostgreSQL state (WPSYNC_STATE_URL): adopting a shared state."""
+    from wpsync.commands.state_move import state_push
+
+    sys.exit(state_push(campaigns_dir, state_dir, force=force, echo=echo))
+
+
+@state.command()
+@campaigns_option
+@state_option
+@_FORCE
+def pull(campaigns_dir: Path, state_dir: Path, force: bool) -> None:
+    """Copy the PostgreSQL state (WPSYNC_STATE_URL) into the state/ folder: the way back, or a backup."""
+    from wpsync.commands.state_move import state_pull
+
+    sys.exit(state_pull(campaigns_dir, state_dir, force=force, echo=echo))

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import click
 
-from wpsync.cli.app import color, echo, main, warn
-from wpsync.cli.options import plan_options, plan_request, state_option, warn_skipped, workspace_options
+from wpsync.cli.app import CAMPAIGNS, color, echo, main, warn
+from wpsync.cli.options import (
+    lock_timeout_option,
+    plan_options,
+    plan_request,
+    state_option,
+    warn_skipped,
+    workspace_options,
+)
 
 
 @main.command()
@@ -72,6 +79,7 @@ def plan(
 @workspace_options
 @plan_options
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
+@lock_timeout_option
 def apply(
     plan_file: Path | None,
     campaigns_dir: Path,
@@ -84,6 +92,7 @@ def apply(
     run_after: bool,
     targets: tuple[str, ...],
     auto_approve: bool,
+    lock_timeout: float | None,
 ) -> None:
     """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
     from wpsync.commands.apply import apply_command
@@ -98,7 +107,7 @@ def apply(
     warn_skipped([campaigns_dir])
     sys.exit(
         apply_command(
-            workspace(campaigns_dir, state_dir),
+            workspace(campaigns_dir, state_dir, lock_timeout=lock_timeout),
             read_api_key(api_key_file),
             plan_request(offline, refresh, make_editable, leave_editable, run_after, targets),
             plan_file=plan_file,
@@ -125,6 +134,7 @@ def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
     "--force", is_flag=True, help="Overwrite an existing campaign file whose key is not in the state."
 )
 @workspace_options
+@lock_timeout_option
 def import_(
     campaign_id: int,
     campaign_key: str | None,
@@ -132,6 +142,7 @@ def import_(
     campaigns_dir: Path,
     state_dir: Path,
     api_key_file: Path | None,
+    lock_timeout: float | None,
 ) -> None:
     """Adopt an existing Woodpecker campaign: write campaigns/KEY.toml and its state record."""
     from wpsync.commands.import_ import import_command
@@ -139,7 +150,7 @@ def import_(
 
     sys.exit(
         import_command(
-            workspace(campaigns_dir, state_dir),
+            workspace(campaigns_dir, state_dir, lock_timeout=lock_timeout),
             read_api_key(api_key_file),
             campaign_id,
             campaign_key,
@@ -152,12 +163,15 @@ def import_(
 @main.command()
 @click.argument("key")
 @workspace_options
-def forget(key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> None:
+@lock_timeout_option
+def forget(
+    key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None, lock_timeout: float | None
+) -> None:
     """Stop tracking KEY (Woodpecker and the file are left as they are)."""
     from wpsync.commands.forget import forget_command
     from wpsync.commands.workspace import workspace
 
-    sys.exit(forget_command(workspace(campaigns_dir, state_dir), key, echo=echo))
+    sys.exit(forget_command(workspace(campaigns_dir, state_dir, lock_timeout=lock_timeout), key, echo=echo))
 
 
 @main.command(name="force-unlock")
@@ -165,10 +179,11 @@ def forget(key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | 
 @state_option
 def force_unlock(lock_id: str, state_dir: Path) -> None:
     """Remove the state lock LOCK_ID left by a run that died on another machine."""
+    from wpsync.commands.workspace import workspace
+    from wpsync.state.backend import force_unlock_state
     from wpsync.state.lock import describe
-    from wpsync.state.lock import force_unlock as unlock
 
-    holder = unlock(state_dir, lock_id)
+    holder = force_unlock_state(workspace(CAMPAIGNS, state_dir).state, lock_id)
     click.echo(f"Removed {describe(holder)}.")
 
 

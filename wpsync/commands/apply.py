@@ -15,7 +15,7 @@ from wpsync.files.sources import campaign_paths, read_source
 from wpsync.limits import MAX_PLAN_FILE
 from wpsync.plan.codec import from_json
 from wpsync.plan.plan import Binding, Plan, stale_reasons
-from wpsync.state.lock import state_lock
+from wpsync.state.backend import lock_state
 
 PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long
 
@@ -79,7 +79,7 @@ def apply_command(
 ) -> int:
     if api_key is None:
         raise InputError("apply needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
-    with state_lock(ws.state.root, "wpsync apply", notice=echo):
+    with lock_state(ws.state, "wpsync apply", timeout=ws.lock_timeout, notice=echo):
         if ws.state.intents():
             # An earlier run died (or lost an answer) mid-call: find out what happened before planning.
             from wpsync.apply.apply import settle_interrupted

@@ -17,7 +17,7 @@ from wpsync.errors import EXIT_ERROR, EXIT_OK, ChangesRefused, InputError
 from wpsync.files.sources import key_problem
 from wpsync.plan.actions import DeleteCampaign
 from wpsync.plan.plan import Binding, Plan
-from wpsync.state.lock import state_lock
+from wpsync.state.backend import lock_state
 
 
 def destroy_command(
@@ -35,7 +35,10 @@ def destroy_command(
         raise InputError(f'"{key}" is not a campaign key; `wpsync state list` shows the keys in the state')
     if api_key is None:
         raise InputError("destroy needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
-    with state_lock(ws.state.root, f"wpsync destroy {key}", notice=echo), client_for(api_key) as client:
+    with (
+        lock_state(ws.state, f"wpsync destroy {key}", timeout=ws.lock_timeout, notice=echo),
+        client_for(api_key) as client,
+    ):
         if ws.state.intents():
             from wpsync.apply.apply import settle_interrupted
 

@@ -7,16 +7,16 @@ from collections.abc import Callable
 from wpsync.commands.workspace import Workspace
 from wpsync.errors import InputError
 from wpsync.files.sources import key_problem
-from wpsync.state.lock import state_lock
+from wpsync.state.backend import describe_location, lock_state
 
 
 def forget_command(ws: Workspace, key: str, *, echo: Callable[[str], None]) -> int:
     if key_problem(key) is not None:  # never a path, nor one of wpsync's own state files
         raise InputError(f'"{key}" is not a campaign key; `wpsync plan` lists the keys in the state')
-    with state_lock(ws.state.root, f"wpsync forget {key}", notice=echo):
+    with lock_state(ws.state, f"wpsync forget {key}", timeout=ws.lock_timeout, notice=echo):
         record = ws.state.read(key)
         if record is None:
-            raise InputError(f"{key} is not in the state ({ws.state.root}); nothing to forget")
+            raise InputError(f"{key} is not in the state ({describe_location(ws.state)}); nothing to forget")
         ws.state.forget(key)
     echo(
         f"Forgot {key}: campaign {record.campaign_id} stays in Woodpecker as it is; wpsync no longer manages it."

@@ -13,8 +13,8 @@ from wpsync import __version__
 from wpsync.errors import InputError, Problem
 from wpsync.files.sources import campaign_paths, read_source
 from wpsync.plan.desired import Desired, Unchanged
+from wpsync.state.backend import StateStore
 from wpsync.state.records import Applied, CampaignRecord
-from wpsync.state.store import StateDir
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Inputs:
 
 
 def gather(
-    campaigns: Path, state: StateDir, *, reparse_all: bool = False, keys: frozenset[str] | None = None
+    campaigns: Path, state: StateStore, *, reparse_all: bool = False, keys: frozenset[str] | None = None
 ) -> Inputs:
     """Files and state, or an InputError listing every problem of every invalid file. With ``keys``
     (`--target`), only those campaigns: other files are not even read, other records not considered."""

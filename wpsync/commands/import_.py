@@ -22,7 +22,7 @@ from wpsync.files.sources import Source, key_problem
 from wpsync.files.to_api import content_hash
 from wpsync.plan.desired import canonical_head
 from wpsync.state.atomic import atomic_write_files
-from wpsync.state.lock import state_lock
+from wpsync.state.backend import lock_state
 from wpsync.woodpecker.refresh import remote_from
 
 
@@ -43,7 +43,7 @@ def import_command(
     if api_key is None:
         raise InputError("import needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
     with (
-        state_lock(ws.state.root, f"wpsync import {campaign_id}", notice=echo),
+        lock_state(ws.state, f"wpsync import {campaign_id}", timeout=ws.lock_timeout, notice=echo),
         client_for(api_key) as client,
     ):
         payload = client.get_campaign(campaign_id)

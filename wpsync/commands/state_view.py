@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from wpsync.errors import EXIT_OK, InputError
+from wpsync.state.backend import StateStore, describe_location
 from wpsync.state.records import CampaignRecord
-from wpsync.state.store import StateDir
 
 STATE_VIEW_FORMAT = 1
 
@@ -49,15 +49,15 @@ def detail_json(record: CampaignRecord) -> dict[str, Any]:
     }
 
 
-def state_list(state: StateDir, *, output_format: str, echo: Callable[[str], None]) -> int:
-    recorded = state.keys()  # a method of StateDir: the keys of the record files
+def state_list(state: StateStore, *, output_format: str, echo: Callable[[str], None]) -> int:
+    recorded = state.keys()
     records = [record for key in recorded if (record := state.read(key)) is not None]
     if output_format == "json":
         payload = {"format_version": STATE_VIEW_FORMAT, "campaigns": [summary_json(r) for r in records]}
         echo(json.dumps(payload, indent=2))
         return EXIT_OK
     if not records:
-        echo(f"No campaigns recorded in {state.root}/.")
+        echo(f"No campaigns recorded in {describe_location(state)}.")
         return EXIT_OK
     rows = [("KEY", "CAMPAIGN", "STATUS", "STEPS", "APPLIED")] + [
         (r.key, str(r.campaign_id), r.status, str(len(r.content_steps)), r.refreshed_at or "-")
@@ -69,12 +69,12 @@ def state_list(state: StateDir, *, output_format: str, echo: Callable[[str], Non
     return EXIT_OK
 
 
-def state_show(state: StateDir, key: str, *, output_format: str, echo: Callable[[str], None]) -> int:
+def state_show(state: StateStore, key: str, *, output_format: str, echo: Callable[[str], None]) -> int:
     record = state.read(key)
     if record is None:
         close = difflib.get_close_matches(key, state.keys(), n=1)
         hint = f'; did you mean "{close[0]}"?' if close else "; `wpsync state list` shows the recorded keys"
-        raise InputError(f"{key} is not in the state ({state.root}/){hint}")
+        raise InputError(f"{key} is not in the state ({describe_location(state)}){hint}")
     detail = detail_json(record)
     if output_format == "json":
         echo(json.dumps({"format_version": STATE_VIEW_FORMAT, **detail}, indent=2))
@@ -95,16 +95,16 @@ def state_show(state: StateDir, key: str, *, output_format: str, echo: Callable[
     return EXIT_OK
 
 
-def state_move(state: StateDir, old: str, new: str, *, echo: Callable[[str], None]) -> int:
+def state_move(state: StateStore, old: str, new: str, *, echo: Callable[[str], None]) -> int:
     """The record (and applied content) of ``old`` now answers to ``new``; Woodpecker is not touched."""
     from wpsync.files.sources import key_problem
-    from wpsync.state.lock import state_lock
+    from wpsync.state.backend import lock_state
 
     for key in (old, new):
         problem = key_problem(key)
         if problem is not None:
             raise InputError(f'"{key}" is not a campaign key: {problem}')
-    with state_lock(state.root, f"wpsync state mv {old} {new}", notice=echo):
+    with lock_state(state, f"wpsync state mv {old} {new}", notice=echo):
         if state.intents():
             raise InputError(
                 "an earlier apply was interrupted; run `wpsync apply` (it settles first), then move"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from wpsync.bounded import Unreadable, read_regular
 from wpsync.errors import API_KEY_ENV, InputError, Problem, register_secret
 from wpsync.limits import MAX_HTTP_TIMEOUT, MAX_KEY_FILE
-from wpsync.state.store import StateDir
+from wpsync.state.backend import DEFAULT_LOCK_TIMEOUT, STATE_URL_ENV, StateStore, open_state
 from wpsync.woodpecker.config import (
     ALLOW_HTTP_ENV,
     API_URL_ENV,
@@ -53,6 +53,8 @@ class Environment:
     step_summary   GITHUB_STEP_SUMMARY: the job summary file to add a plan to; None when unset
     debug          WPSYNC_DEBUG: show tracebacks of internal errors (1/true/yes/on; 0/false/no/off)
     allow_http     WPSYNC_ALLOW_HTTP: accept plain http:// to any host (1/true/yes/on)
+    state_url      WPSYNC_STATE_URL: a postgresql:// URL of a shared state; None: the state/ folder.
+                   Never shown: its password is registered as a secret, like the key
     """
 
     api_key: str | None = None
@@ -65,6 +67,7 @@ class Environment:
     step_summary: Path | None = None
     debug: bool = False
     allow_http: bool = False
+    state_url: str | None = None
 
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -88,6 +91,7 @@ class Environment:
             problems.append(f"{LOG_ENV} must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
             level = None
         summary = env.get(STEP_SUMMARY_ENV, "")
+        state_url = _state_url(env, STATE_URL_ENV, problems)
         if problems:
             raise InputError([Problem("", "", line) for line in problems])
         return cls(
@@ -101,6 +105,7 @@ class Environment:
             step_summary=Path(summary) if summary else None,
             debug=debug,
             allow_http=allow_http,
+            state_url=state_url,
         )
 
 
@@ -111,6 +116,43 @@ def _flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
     if value not in _FALSE:
         problems.append(f"{name} must be 1 (or true, yes, on) or 0 (or false, no, off), not {value!r}")
     return False
+
+
+def _state_url(env: Mapping[str, str], name: str, problems: list[str]) -> str | None:
+    """A state URL from ``name``, its password registered as a secret; the URL is never put in a
+    message (a password may sit in it however it is spelled)."""
+    url = env.get(name, "").strip() or None
+    if url is None:
+        return None
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        secrets = [parts.password or ""] + [v for k, v in parse_qsl(parts.query) if k == "password"]
+    except ValueError:
+        parts, secrets = None, []
+    for secret in secrets:
+        register_secret(secret)
+        register_secret(unquote(secret))
+    if parts is None or parts.scheme not in ("postgresql", "postgres") or not parts.netloc:
+        problems.append(f"{name} must be a postgresql://[user@]host[:port]/database URL (not shown here)")
+        return None
+    return url
+
+
+def state_url_from(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """The state URL in the variable ``name`` (wpsync.toml ``[state] url_env``); InputError if unset."""
+    env = os.environ if environ is None else environ
+    problems: list[str] = []
+    url = _state_url(env, name, problems)
+    if problems:
+        raise InputError(problems[0])
+    if url is None:
+        raise InputError(
+            f'wpsync.toml says the state is in PostgreSQL ([state] url_env = "{name}"), but {name} is '
+            f"not set: export {name} with the postgresql:// URL of the shared state (or {STATE_URL_ENV})"
+        )
+    return url
 
 
 def _timeout(raw: str | None) -> float | None:
@@ -139,11 +181,29 @@ def debug_requested() -> bool:
 @dataclass(frozen=True)
 class Workspace:
     campaigns: Path
-    state: StateDir
+    state: StateStore
+    lock_timeout: float = 0.0  # seconds to wait for another run's state lock before exit 5
 
 
-def workspace(campaigns: Path, state: Path) -> Workspace:
-    return Workspace(campaigns, StateDir(state))
+def workspace(campaigns: Path, state: Path, *, lock_timeout: float | None = None) -> Workspace:
+    """The campaigns and the state: the folder ``state``, or the PostgreSQL state named by
+    WPSYNC_STATE_URL or by wpsync.toml's ``[state] url_env`` (which then replaces the folder).
+    ``lock_timeout`` None: wait 180 s for a PostgreSQL lock, not at all for the folder's."""
+    url = state_url(campaigns)
+    if lock_timeout is None:
+        lock_timeout = DEFAULT_LOCK_TIMEOUT if url else 0.0
+    return Workspace(campaigns, open_state(state, url), lock_timeout)
+
+
+def state_url(campaigns: Path) -> str | None:
+    """WPSYNC_STATE_URL, else the variable wpsync.toml (next to ``campaigns``) names, else None."""
+    from wpsync.files import lint_config, state_config
+
+    url = environment().state_url
+    if url is not None:
+        return url
+    name = state_config.load(lint_config.config_path([campaigns])).url_env
+    return state_url_from(name) if name is not None else None
 
 
 def read_api_key(key_file: Path | None) -> str | None:

@@ -89,12 +89,13 @@ def config_path(campaign_paths: Sequence[Path]) -> Path:
         return found
 
 
-def load(path: Path) -> LintConfig:
-    """The ``[lint]`` settings of ``path``; the defaults if it does not exist; InputError if it is bad."""
+def read_document(path: Path) -> tuple[dict[str, Any], str] | None:
+    """The parsed ``wpsync.toml`` and its text; None if it does not exist; InputError if unreadable.
+    Each table's reader (``[lint]`` here, ``[state]`` in state_config) checks its own table."""
     try:
         text = read_regular(path, MAX_CONFIG_FILE, "the wpsync settings file").decode("utf-8")
     except FileNotFoundError:
-        return DEFAULT
+        return None
     except Unreadable as exc:
         raise InputError(f"{path}: {exc.reason}") from None
     except UnicodeDecodeError as exc:
@@ -103,15 +104,27 @@ def load(path: Path) -> LintConfig:
     if too_deep is not None:
         raise InputError(f"{path}: {too_deep}; flatten the file")
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: invalid TOML: {exc}") from None
+
+
+def problems_error(path: Path, text: str, problems: list[tuple[tuple[str, ...], str]]) -> InputError:
+    lines = index_lines(text)
+    return InputError(
+        [Problem(str(path), _dotted(loc), message, line_of(lines, loc)) for loc, message in problems]
+    )
+
+
+def load(path: Path) -> LintConfig:
+    """The ``[lint]`` settings of ``path``; the defaults if it does not exist; InputError if it is bad."""
+    found = read_document(path)
+    if found is None:
+        return DEFAULT
+    document, text = found
     config, problems = parse(document.get("lint", {}))
     if problems:
-        lines = index_lines(text)
-        raise InputError(
-            [Problem(str(path), _dotted(loc), message, line_of(lines, loc)) for loc, message in problems]
-        )
+        raise problems_error(path, text, problems)
     return config
 
 

@@ -1,0 +1,145 @@
+"""One database session per state object: the connection, its transactions, and the workspace lock.
+
+A ``PgSession`` connects lazily (creating or upgrading the schema on first use), runs every write as
+one transaction, and turns database errors into ``StateError`` naming the state (never the password).
+While it holds the workspace lock, every write first checks it runs on the very session that took the
+lock (the *fence*): a lost or pooled session cannot write behind another run's back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Self
+
+from wpsync.errors import StateError
+from wpsync.state import pg_lock
+from wpsync.state.lock import _holder
+from wpsync.state.pg_schema import SCHEMA, PgTarget, connect, ensure_schema, parse_url
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+class PgSession:
+    """A workspace of a PostgreSQL database, reached through one session."""
+
+    def __init__(self, url: str, *, application: str = "wpsync") -> None:
+        self.target: PgTarget = parse_url(url)
+        self.workspace = self.target.workspace
+        self._application = application
+        self._conn: psycopg.Connection[Any] | None = None
+        self._lock_key: int | None = None
+        self._fence: int | None = None  # the backend pid that holds our lock, while we hold it
+
+    @property
+    def location(self) -> str:
+        """Where this state is, for messages (no password)."""
+        return self.target.display
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.location})"
+
+    # ---- connection ------------------------------------------------------------------------------
+    def _db(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed:
+            if self._fence is not None:
+                raise StateError(f"{self.location}: the database session holding the state lock was lost")
+            conn = connect(self.target, application=self._application)
+            try:
+                ensure_schema(conn, self.location)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __del__(self) -> None:
+        # The session belongs to this object: when it goes, so does the session (and any lock).
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        import psycopg
+
+        try:
+            yield
+        except psycopg.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StateError(f"{self.location}: cannot {doing}: {first}") from None
+
+    @contextlib.contextmanager
+    def _write(self, *, flush: bool = True) -> Iterator[psycopg.Connection[Any]]:
+        """One write transaction; while we hold the lock, only on the session that holds it."""
+        with self._errors("write the state"):
+            conn = self._db()
+            self._ensure_workspace(conn)
+            with conn.transaction():
+                if not flush:
+                    conn.execute("SET LOCAL synchronous_commit = off")
+                if self._fence is not None:
+                    row = conn.execute("SELECT pg_backend_pid()").fetchone()
+                    if row is None or int(row[0]) != self._fence:
+                        raise StateError(
+                            f"{self.location}: this write reached another database session than the one "
+                            "holding the state lock (a transaction-pooling proxy?); nothing written"
+                        )
+                yield conn
+
+    def _ensure_workspace(self, conn: psycopg.Connection[Any]) -> int:
+        if self._lock_key is None:
+            find = f"SELECT lock_key FROM {SCHEMA}.workspaces WHERE workspace = %s"
+            row = conn.execute(find, (self.workspace,)).fetchone()
+            if row is None:
+                conn.execute(
+                    f"INSERT INTO {SCHEMA}.workspaces (workspace) VALUES (%s) ON CONFLICT DO NOTHING",
+                    (self.workspace,),
+                )
+                row = conn.execute(find, (self.workspace,)).fetchone()
+            assert row is not None
+            self._lock_key = int(row[0])
+        return self._lock_key
+
+    def _query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        with self._errors("read the state"):
+            return self._db().execute(sql, params).fetchall()
+
+    # ---- the lock ---------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(
+        self, command: str, *, timeout: float = 0.0, notice: Callable[[str], None] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Hold the workspace's lock for the body, waiting up to ``timeout`` s; StateLocked (exit 5)."""
+        holder = _holder(command)
+        with self._errors("take the state lock"):
+            conn = self._db()
+            key = self._ensure_workspace(conn)
+            self._fence = pg_lock.acquire(conn, self.workspace, key, holder, timeout=timeout, notice=notice)
+        try:
+            yield holder
+        finally:
+            self._fence = None
+            with contextlib.suppress(Exception):  # a lost session has released it already
+                pg_lock.release(conn, self.workspace, key, holder["id"])
+
+    def read_lock(self) -> dict[str, Any] | None:
+        with self._errors("read the state lock"):
+            conn = self._db()
+            return pg_lock.read(conn, self.workspace, self._ensure_workspace(conn))
+
+    def force_unlock(self, lock_id: str) -> dict[str, Any]:
+        with self._errors("remove the state lock"):
+            conn = self._db()
+            return pg_lock.force_unlock(conn, self.workspace, self._ensure_workspace(conn), lock_id)
