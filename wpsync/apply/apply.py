@@ -82,11 +82,21 @@ def _run(
 ) -> None:
     total = len(plan.actions)
     checked: set[str] = set()  # campaigns whose facts were re-read before make_editable
+    # A campaign made editable is set back only where the plan says so: --leave-editable plans no
+    # restore_status, and the user asked for it to stay EDITED, so nothing records a status to restore.
+    restoring = {a.key for a in plan.actions if isinstance(a, RestoreStatus)}
     for number, action in enumerate(plan.actions, start=1):
         progress(f"[{number}/{total}] {label(action)} …", False)
         try:
             note = _apply_one(
-                action, state, client, lineage, report, plan.binding.digests.get(action.key, ""), checked
+                action,
+                state,
+                client,
+                lineage,
+                report,
+                plan.binding.digests.get(action.key, ""),
+                checked,
+                restoring,
             )
         except WpsyncError as exc:
             raise ApplyStopped(
@@ -132,6 +142,7 @@ def _apply_one(
     report: ApplyReport,
     digest: str,
     checked: set[str],
+    restoring: set[str],
 ) -> str:
     match action:
         case CreateCampaign():
@@ -150,7 +161,9 @@ def _apply_one(
             restore = (
                 action.from_status if action.from_status in ("RUNNING", "PAUSED", "STOPPED") else "RUNNING"
             )
-            calls.set_status(action.key, "make_editable", "EDITED", state, client, restore=restore)
+            if action.key not in restoring:
+                restore = ""  # --leave-editable: EDITED is where the user wants it
+            calls.set_status(action.key, "make_editable", "EDITED", state, client, restore=restore or None)
             return "now EDITED (sending paused)"
         case AppendStep():
             record = calls.append(action, state, client, checked=action.key in checked)
