@@ -257,6 +257,13 @@ def _adopt(
                 key, lineage, payload, intent.head, intent.head_hash, intent.digest
             )
             state.write(new, applied)
+        case EditIntent() if intent.what == "campaign" and intent.head:
+            assert payload is not None
+            current = calls.recorded(state, key)
+            new, applied = records.changed(
+                current, state.read_applied(key), payload, head=intent.head, head_hash=intent.target_hash
+            )
+            state.write(new, applied)
         case AppendIntent() | EditIntent():
             assert payload is not None
             current = calls.recorded(state, key)

@@ -208,7 +208,9 @@ def edit(
     head_hash: str | None = None
     match action:
         case UpdateCampaign():
-            intent = EditIntent(action.key, cid, "campaign", target_hash=action.head_hash)
+            intent = EditIntent(
+                action.key, cid, "campaign", target_hash=action.head_hash, sent=action.patch, head=action.head
+            )
             call: Callable[[], JSON] = lambda: client.update_campaign(cid, action.patch)  # noqa: E731
             head, head_hash = action.head, action.head_hash
         case UpdateWindows():
