@@ -35,6 +35,7 @@ from wpsync.plan.actions import (
 )
 from wpsync.plan.plan import Plan
 from wpsync.state.journal import AppendIntent, CreateIntent, DeleteCampaignIntent, EditIntent, StatusIntent
+from wpsync.state.records import CampaignRecord
 from wpsync.state.store import StateDir
 from wpsync.woodpecker.client import WoodpeckerClient
 
@@ -235,6 +236,7 @@ def settle_interrupted(state: StateDir, client: WoodpeckerClient, notice: Callab
                     f"settled an interrupted {intent.action} of {key}: it did happen in Woodpecker, and is now recorded"
                 )
             case DidNotHappen():
+                _drop_unused_restore(state, intent, record)
                 notice(
                     f"settled an interrupted {intent.action} of {key}: it did not happen; it is planned again"
                 )
@@ -244,6 +246,19 @@ def settle_interrupted(state: StateDir, client: WoodpeckerClient, notice: Callab
     if local:
         notice(f"settled an interrupted apply: {local} call(s) whose outcome the state already holds")
     return len(intents)
+
+
+def _drop_unused_restore(state: StateDir, intent: object, record: CampaignRecord | None) -> None:
+    """A make_editable that did not happen leaves the campaign sending: the status recorded to restore
+    is forgotten, or a later plan would "restore" a campaign made EDITED in Woodpecker's app."""
+    if (
+        isinstance(intent, StatusIntent)
+        and intent.call == "make_editable"
+        and record is not None
+        and record.restore_status
+        and record.status != "EDITED"
+    ):
+        state.write(records.with_status(record, record.status, restore=""))
 
 
 def _adopt(

@@ -183,7 +183,15 @@ def set_status(
     def look() -> bool | None:
         return True if _found(settle(intent, client, set())) is not None else None
 
-    mutate(state, key, intent, send, look)
+    try:
+        mutate(state, key, intent, send, look)
+    except WpsyncError:
+        if restore and not state.intent_pending(key):
+            # make_editable provably did not happen (mutate cleared its intent): the campaign is still
+            # sending, so there is nothing to restore — a status left here would later "restore" a
+            # campaign someone made EDITED in Woodpecker's app on purpose.
+            state.write(records.with_status(record, record.status, restore=""))
+        raise
     updated = records.with_status(record, target, restore="" if not restore else None)
     state.write(updated)
     done(state, key)
