@@ -239,3 +239,44 @@ def test_a_lost_patch_answer_is_settled_not_resent(
     campaign = load_campaign(tmp_path / "campaigns" / "alpha.toml")
     assert record["head_hash"] == content_hash(canonical_head(campaign))
     assert scenario.cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_a_make_editable_that_never_happened_leaves_nothing_to_restore(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    """Killed before make_editable was sent, then the edit is dropped: the status recorded to restore
+    must go, or a later plan would run a campaign someone made EDITED in Woodpecker's app."""
+    scenario = EditScenario.running(tmp_path, emulator)
+    killed = scenario.wpsync(
+        "apply", "--auto-approve", "--make-editable", WPSYNC_FAILPOINTS="apply.before_call=1"
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert scenario.record()["restore_status"] == "RUNNING"
+    shutil.copy(ROOT / "campaigns" / "one-step-email.toml", tmp_path / "campaigns" / "alpha.toml")
+    again = scenario.wpsync("apply", "--auto-approve")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "it did not happen" in again.stdout
+    assert "restore_status" not in scenario.record()
+    emulator.set_status(scenario.campaign_id, "EDITED")  # a person, in Woodpecker's app
+    path = tmp_path / "campaigns" / "alpha.toml"
+    path.write_text(path.read_text().replace("daily_enroll = 25", "daily_enroll = 26"))
+    plan = json.loads(scenario.cli("plan", "--format", "json").stdout)
+    assert [a["kind"] for a in plan["actions"]] == ["update_campaign"]
+    assert not any(n["code"] == "restore" for n in plan["notes"])
+
+
+def test_a_make_editable_that_fails_leaves_nothing_to_restore(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    scenario = EditScenario.running(tmp_path, emulator)
+    emulator.add_fault(
+        "500", count=50, method="POST", path_prefix=f"/rest/v2/campaigns/{scenario.campaign_id}/make"
+    )
+    failed = scenario.wpsync("apply", "--auto-approve", "--make-editable")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "make alpha" in failed.stderr and "failed" in failed.stderr
+    assert scenario.remote()["status"] == "RUNNING"
+    record = scenario.record()
+    assert "restore_status" not in record  # (its status is as last recorded: wpsync changed nothing)
+    assert not list((tmp_path / "state").glob("*.intent.json"))
+    assert scenario.effective("PATCH", "") == [] and scenario.effective("POST", "/steps") == []
