@@ -196,8 +196,10 @@ def _apply_one(
 def _restore_after_failure(
     plan: Plan, state: StateDir, client: WoodpeckerClient, report: ApplyReport, progress: Progress
 ) -> None:
-    """After a failed action: every campaign this plan made editable goes back to its status."""
-    for key in dict.fromkeys(a.key for a in plan.actions if isinstance(a, MakeEditable)):
+    """After a failed action: every campaign this plan made editable, or was to set back (one an
+    earlier, interrupted apply left EDITED), goes back to its status."""
+    wrapped = (MakeEditable, RestoreStatus)
+    for key in dict.fromkeys(a.key for a in plan.actions if isinstance(a, wrapped)):
         record = state.read(key)
         if record is None or not record.restore_status or record.status != "EDITED":
             continue
