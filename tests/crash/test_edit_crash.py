@@ -280,3 +280,25 @@ def test_a_make_editable_that_fails_leaves_nothing_to_restore(
     assert "restore_status" not in record  # (its status is as last recorded: wpsync changed nothing)
     assert not list((tmp_path / "state").glob("*.intent.json"))
     assert scenario.effective("PATCH", "") == [] and scenario.effective("POST", "/steps") == []
+
+
+def test_a_failure_while_finishing_an_interrupted_edit_still_restores_running(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    """The first run died right after make_editable; the second plans the edits and the restore (no
+    make_editable: the campaign is EDITED already) and fails on the version PATCH: it must still set
+    the campaign back to RUNNING before it stops."""
+    scenario = EditScenario.running(tmp_path, emulator)
+    killed = scenario.wpsync(
+        "apply", "--auto-approve", "--make-editable", WPSYNC_FAILPOINTS="apply.after_record=1"
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert scenario.remote()["status"] == "EDITED"
+    emulator.add_fault(
+        "500", count=50, method="PATCH", path_prefix=f"/rest/v2/campaigns/{scenario.campaign_id}/steps/"
+    )
+    failed = scenario.wpsync("apply", "--auto-approve", "--make-editable")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert scenario.remote()["status"] == "RUNNING"
+    record = scenario.record()
+    assert record["status"] == "RUNNING" and "restore_status" not in record
