@@ -86,6 +86,7 @@ def _run(
     # A campaign made editable is set back only where the plan says so: --leave-editable plans no
     # restore_status, and the user asked for it to stay EDITED, so nothing records a status to restore.
     restoring = {a.key for a in plan.actions if isinstance(a, RestoreStatus)}
+    appends = {a.key for a in plan.actions if isinstance(a, AppendStep)}
     for number, action in enumerate(plan.actions, start=1):
         progress(f"[{number}/{total}] {label(action)} …", False)
         try:
@@ -98,6 +99,7 @@ def _run(
                 plan.binding.digests.get(action.key, ""),
                 checked,
                 restoring,
+                appends,
             )
         except WpsyncError as exc:
             raise ApplyStopped(
@@ -144,6 +146,7 @@ def _apply_one(
     digest: str,
     checked: set[str],
     restoring: set[str],
+    appends: set[str],
 ) -> str:
     match action:
         case CreateCampaign():
@@ -157,8 +160,12 @@ def _apply_one(
 
             record = calls.recorded(state, action.key)
             # Checked before the campaign stops sending, not after: a failure here changes nothing.
-            calls.check_still_appendable(record, read_remote(client, record.campaign_id), status_too=False)
-            checked.add(action.key)
+            appending = action.key in appends
+            calls.check_still_appendable(
+                record, read_remote(client, record.campaign_id), status_too=False, appending=appending
+            )
+            if appending:
+                checked.add(action.key)
             restore = (
                 action.from_status if action.from_status in ("RUNNING", "PAUSED", "STOPPED") else "RUNNING"
             )

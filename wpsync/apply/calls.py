@@ -144,9 +144,10 @@ def append(action: AppendStep, state: StateDir, client: WoodpeckerClient, *, che
 
 
 def check_still_appendable(
-    record: CampaignRecord, remote: RemoteCampaign | None, *, status_too: bool
+    record: CampaignRecord, remote: RemoteCampaign | None, *, status_too: bool, appending: bool = True
 ) -> None:
-    """The facts an edit or append depends on, read right before it: a plan can be minutes old."""
+    """The facts an edit or append depends on, read right before it: a plan can be minutes old. The
+    last step's processed prospects matter to an append only: edits are made whoever it sent to."""
     if remote is None:
         raise WpsyncError(f"campaign {record.campaign_id} no longer exists in Woodpecker")
     if remote.step_ids[-1] != record.last_step_id or remote.step_hashes != tuple(
@@ -158,7 +159,7 @@ def check_still_appendable(
             f"campaign {record.campaign_id} is {remote.status}; it can be changed only in DRAFT or EDITED "
             "(plan again with --make-editable)"
         )
-    if remote.last_step_processed:
+    if appending and remote.last_step_processed:
         raise WpsyncError(
             f"the last step of campaign {record.campaign_id} has processed {remote.last_step_processed} "
             "prospect(s) since the plan; a step cannot be linked after it"
