@@ -527,3 +527,33 @@ def test_files_are_unchanged_by_the_tests(ws: Workspace) -> None:
     assert (
         'followup_after = { range = "DAY", value = 4 }' in (root / "four-step-multichannel.toml").read_text()
     )
+
+
+def test_a_copy_edit_of_a_running_campaign_that_already_sent(live: Workspace) -> None:
+    """The usual case: a RUNNING campaign whose only step has sent to prospects gets new copy."""
+    campaign_id = running(live)
+    rec = record(live, "one-step-email")
+    live.emulator.mark_processed(campaign_id, rec["steps"][1]["id"], 5)
+    done = apply_edit(
+        live,
+        "one-step-email",
+        "--make-editable",
+        expect=["make_editable", "update_campaign", "update_version", "restore_status"],
+    )
+    assert "5 prospect(s) already received the old copy" in done.text
+    assert done.remote["status"] == "RUNNING"
+
+
+def test_an_append_whose_parent_sent_since_the_plan_stops_before_make_editable(live: Workspace) -> None:
+    campaign_id = running(live)
+    live.append("one-step-email", FOLLOW_UP)
+    saved = live.root / "plan.json"
+    assert live.run("plan", "--make-editable", "--out", str(saved)).exit_code == 0
+    rec = record(live, "one-step-email")
+    live.emulator.mark_processed(campaign_id, rec["steps"][-1]["id"], 2)  # it sends meanwhile
+    live.emulator.clear_requests()
+    result = live.run("apply", str(saved))
+    assert result.exit_code == 1
+    assert "has processed 2 prospect(s) since the plan; a step cannot be linked after it" in result.stderr
+    assert mutating(live) == []  # checked before the campaign stopped sending
+    assert live.campaign(campaign_id)["status"] == "RUNNING"
