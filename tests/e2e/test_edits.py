@@ -557,3 +557,43 @@ def test_an_append_whose_parent_sent_since_the_plan_stops_before_make_editable(l
     assert "has processed 2 prospect(s) since the plan; a step cannot be linked after it" in result.stderr
     assert mutating(live) == []  # checked before the campaign stopped sending
     assert live.campaign(campaign_id)["status"] == "RUNNING"
+
+
+@pytest.mark.parametrize(("status", "call"), [("PAUSED", "pause"), ("STOPPED", "stop")])
+def test_make_editable_restores_paused_and_stopped(live: Workspace, status: str, call: str) -> None:
+    campaign_id = running(live)
+    live.emulator.set_status(campaign_id, status)
+    done = apply_edit(
+        live,
+        "one-step-email",
+        "--make-editable",
+        expect=["make_editable", "update_campaign", "update_version", "restore_status"],
+    )
+    assert f"then set back to {status}" in done.text
+    assert done.actions[-1]["status"] == status
+    assert done.remote["status"] == status
+    assert record(live, "one-step-email")["status"] == status
+
+
+def test_a_saved_plan_of_edits_applies_exactly_its_calls(live: Workspace) -> None:
+    with_follow_ups(live, FOLLOW_UP, SECOND_FOLLOW_UP)
+    text = live.file("one-step-email").read_text().replace(SECOND_FOLLOW_UP, "")
+    text = text.replace("Just bumping this", "Still bumping this").replace('to = "18:00"', 'to = "17:30"')
+    live.file("one-step-email").write_text(text.replace("daily_enroll = 25", "daily_enroll = 24"))
+    before = record(live, "one-step-email")
+    saved = live.root / "plan.json"
+    assert live.run("plan", "--out", str(saved)).exit_code == 0
+    actions = json.loads(saved.read_text())["plan"]["actions"]
+    assert [a["kind"] for a in actions] == [
+        "update_campaign",
+        "update_windows",
+        "update_windows",
+        "update_version",
+        "delete_step",
+    ]
+    live.emulator.clear_requests()
+    result = live.run("apply", str(saved))
+    assert result.exit_code == 0, result.output
+    assert mutating(live) == expected_calls(actions, before)
+    assert_state_matches_file(live, "one-step-email")
+    assert live.run("plan").stdout == NO_CHANGES
