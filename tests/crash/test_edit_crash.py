@@ -71,14 +71,13 @@ class EditScenario(Scenario):
         return data
 
     def effective(self, method: str, suffix: str) -> list[dict[str, Any]]:
-        """Mutating requests Woodpecker carried out (2xx; a dropped answer has status None)."""
+        """Mutating requests Woodpecker carried out: answered 2xx, or committed with the answer dropped."""
         return [
             r
             for r in self.emulator.requests()
             if r["method"] == method
             and r["path"].endswith(suffix)
-            and r["status"] is not None
-            and 200 <= r["status"] < 300
+            and (r["fault"] == "drop_after_commit" or (r["status"] is not None and 200 <= r["status"] < 300))
         ]
 
     def check_edited(self) -> None:
@@ -302,3 +301,91 @@ def test_a_failure_while_finishing_an_interrupted_edit_still_restores_running(
     assert scenario.remote()["status"] == "RUNNING"
     record = scenario.record()
     assert record["status"] == "RUNNING" and "restore_status" not in record
+
+
+class DeleteScenario(EditScenario):
+    """A RUNNING campaign of two steps sharing a schedule, then a third: the schedule changes (two
+    window PATCHes) and the third step is deleted."""
+
+    @classmethod
+    def prepared(cls, root: Path, emulator: EmulatorHandle) -> DeleteScenario:
+        emulator.reset()
+        (root / "campaigns").mkdir(parents=True)
+        path = root / "campaigns" / "alpha.toml"
+        base = (ROOT / "campaigns" / "one-step-email.toml").read_text() + FOLLOW_UP
+        path.write_text(base + LAST)
+        scenario = cls(root, emulator)
+        first = scenario.cli("apply", "--auto-approve")
+        assert first.exit_code == 0, first.output
+        scenario.campaign_id = int(scenario.record()["campaign_id"])
+        emulator.set_status(scenario.campaign_id, "RUNNING")
+        path.write_text(base.replace('to = "18:00"', 'to = "16:00"'))
+        plan = scenario.cli("plan", "--format", "json", "--make-editable")
+        kinds = [a["kind"] for a in json.loads(plan.stdout)["actions"]]
+        assert kinds == [*DELETE_CALLS[:4], "restore_status"], kinds
+        emulator.clear_requests()
+        return scenario
+
+    def check_deleted(self) -> None:
+        remote = self.remote()
+        assert remote["status"] == "RUNNING"
+        steps, node = [], remote["steps"]
+        while node:
+            steps.append(node)
+            node = node.get("followup")
+        assert len(steps) == 3, "exactly the last step deleted"
+        for step in steps[1:]:
+            assert step["delivery_time"]["MONDAY"] == [{"from": "08:00", "to": "16:00"}]
+        record = self.record()
+        assert record["status"] == "RUNNING" and "restore_status" not in record
+        assert [s["id"] for s in record["steps"]] == [s["id"] for s in steps]
+        campaign = load_campaign(self.root / "campaigns" / "alpha.toml")
+        assert [s["hash"] for s in record["steps"][1:]] == [
+            step_hash(s, campaign.schedules) for s in campaign.steps
+        ]
+        assert not list((self.root / "state").glob("*.intent.json"))
+        assert len(self.effective("DELETE", "")) == 1
+        assert len(self.effective("POST", "/make_editable")) == 1
+        plan = self.cli("plan", "--refresh", "all", "--detailed-exitcode")
+        assert plan.exit_code == 0, plan.output
+        assert plan.stdout.startswith("No changes."), plan.stdout
+
+
+LAST = """
+[[steps]]
+type = "EMAIL"
+delivery_time = { FRIDAY = [{ from = "10:00", to = "12:00" }] }
+[[steps.versions]]
+message = "<p>Last one</p>"
+"""
+DELETE_CALLS = ["make_editable", "update_windows", "update_windows", "delete_step", "run"]
+
+
+@pytest.mark.parametrize("point", POINTS)
+@pytest.mark.parametrize(
+    "call", range(1, len(DELETE_CALLS) + 1), ids=[f"{n}-{c}" for n, c in enumerate(DELETE_CALLS, 1)]
+)
+def test_windows_and_delete_killed_at_a_failpoint_then_applied_again(
+    tmp_path: Path, emulator: EmulatorHandle, point: str, call: int
+) -> None:
+    scenario = DeleteScenario.prepared(tmp_path, emulator)
+    killed = scenario.wpsync(
+        "apply", "--auto-approve", "--make-editable", WPSYNC_FAILPOINTS=f"{point}={call}"
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    again = scenario.wpsync("apply", "--auto-approve", "--make-editable")
+    assert again.returncode == 0, again.stdout + again.stderr
+    scenario.check_deleted()
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_a_lost_windows_or_delete_answer_is_settled_not_resent(
+    tmp_path: Path, emulator: EmulatorHandle, method: str
+) -> None:
+    scenario = DeleteScenario.prepared(tmp_path, emulator)
+    emulator.add_fault("drop_after_commit", count=1, method=method)
+    result = scenario.wpsync("apply", "--auto-approve", "--make-editable")
+    assert result.returncode == 0, result.stdout + result.stderr
+    sent = [r for r in emulator.requests() if r["method"] == method]
+    assert len(sent) == (2 if method == "PATCH" else 1), [(r["path"], r["fault"]) for r in sent]
+    scenario.check_deleted()
