@@ -101,13 +101,23 @@ def edited(draw: st.DrawFn, model: Model) -> Model:
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> list[Model]:
+def histories(draw: st.DrawFn) -> list[tuple[Model, bool]]:
+    """Files in order, each with whether the campaign is RUNNING (set in Woodpecker) before its apply."""
     model = Model(steps=(draw(step_strategy),))
-    found = [model]
+    found = [(model, False)]
     for _ in range(draw(st.integers(1, 5))):
-        model = draw(edited(model))
-        found.append(model)
+        before, model = model, draw(edited(model))
+        # Running only when there is something to edit: otherwise apply has no call to make, and a
+        # full refresh rightly reports the status set behind wpsync's back as drift.
+        found.append((model, draw(st.booleans()) and model != before))
     return found
+
+
+def http_status(emulator: EmulatorHandle, campaign_id: int | None) -> str:
+    import httpx
+
+    answer = httpx.get(f"{emulator.base_url}/v2/campaigns/{campaign_id}", headers={"x-api-key": "test-key"})
+    return str(answer.json()["status"])
 
 
 @contextmanager
@@ -131,7 +141,7 @@ def environment(emulator: EmulatorHandle) -> Iterator[None]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(histories())
-def test_allowed_edit_sequences_converge(emulator: EmulatorHandle, history: list[Model]) -> None:
+def test_allowed_edit_sequences_converge(emulator: EmulatorHandle, history: list[tuple[Model, bool]]) -> None:
     emulator.reset()
     runner = CliRunner()
     with tempfile.TemporaryDirectory() as tmp, environment(emulator):
@@ -144,10 +154,15 @@ def test_allowed_edit_sequences_converge(emulator: EmulatorHandle, history: list
 
         path = root / "campaigns" / "edited.toml"
         campaign_id = None
-        for model in history:
+        for model, running in history:
+            if running:
+                assert campaign_id is not None
+                emulator.set_status(campaign_id, "RUNNING")
             path.write_text(model.toml())
-            applied = run("apply", "--auto-approve")
+            applied = run("apply", "--auto-approve", "--make-editable")
             assert applied.exit_code == 0, model.toml() + applied.output
+            if running:  # made editable for the edits (if any), then running again
+                assert http_status(emulator, campaign_id) == "RUNNING"
             record = json.loads((root / "state" / "edited.json").read_text())
             campaign_id = campaign_id or record["campaign_id"]
             assert record["campaign_id"] == campaign_id  # edited in place, never re-created
@@ -155,6 +170,7 @@ def test_allowed_edit_sequences_converge(emulator: EmulatorHandle, history: list
             assert after.exit_code == 0, after.output
             assert after.stdout.startswith("No changes."), after.stdout
             assert "drift" not in after.stdout
+            assert "status changed" not in after.stdout
         # Woodpecker's campaign, imported back, is the file: same head, same steps.
         imported = runner.invoke(
             main,
