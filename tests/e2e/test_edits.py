@@ -597,3 +597,19 @@ def test_a_saved_plan_of_edits_applies_exactly_its_calls(live: Workspace) -> Non
     assert mutating(live) == expected_calls(actions, before)
     assert_state_matches_file(live, "one-step-email")
     assert live.run("plan").stdout == NO_CHANGES
+
+
+def test_a_follow_up_subject_added_then_removed(live: Workspace) -> None:
+    """A subject on a follow-up starts a new thread; removing it again sends subject null."""
+    with_follow_ups(live, FOLLOW_UP)
+    live.edit(
+        "one-step-email",
+        'message = "<p>Just bumping this',
+        'subject = "New thread"\nmessage = "<p>Just bumping this',
+    )
+    added = apply_edit(live, "one-step-email", expect=["update_version"])
+    assert added.sent == [{"subject": "New thread"}]
+    live.edit("one-step-email", 'subject = "New thread"\n', "")
+    removed = apply_edit(live, "one-step-email", expect=["update_version"])
+    assert removed.sent == [{"subject": None}]
+    assert chain(removed.remote)[2]["body"]["versions"][0]["subject"] is None
