@@ -36,6 +36,7 @@ from wpsync.plan.actions import (
 from wpsync.plan.plan import Plan
 from wpsync.state.backend import StateStore
 from wpsync.state.journal import AppendIntent, CreateIntent, DeleteCampaignIntent, EditIntent, StatusIntent
+from wpsync.state.records import CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerClient
 
 Progress = Callable[[str, bool], None]
@@ -84,11 +85,23 @@ def _run(
 ) -> None:
     total = len(plan.actions)
     checked: set[str] = set()  # campaigns whose facts were re-read before make_editable
+    # A campaign made editable is set back only where the plan says so: --leave-editable plans no
+    # restore_status, and the user asked for it to stay EDITED, so nothing records a status to restore.
+    restoring = {a.key for a in plan.actions if isinstance(a, RestoreStatus)}
+    appends = {a.key for a in plan.actions if isinstance(a, AppendStep)}
     for number, action in enumerate(plan.actions, start=1):
         progress(f"[{number}/{total}] {label(action)} …", False)
         try:
             note = _apply_one(
-                action, state, client, lineage, report, plan.binding.digests.get(action.key, ""), checked
+                action,
+                state,
+                client,
+                lineage,
+                report,
+                plan.binding.digests.get(action.key, ""),
+                checked,
+                restoring,
+                appends,
             )
         except WpsyncError as exc:
             raise ApplyStopped(
@@ -134,6 +147,8 @@ def _apply_one(
     report: ApplyReport,
     digest: str,
     checked: set[str],
+    restoring: set[str],
+    appends: set[str],
 ) -> str:
     match action:
         case CreateCampaign():
@@ -147,12 +162,18 @@ def _apply_one(
 
             record = calls.recorded(state, action.key)
             # Checked before the campaign stops sending, not after: a failure here changes nothing.
-            calls.check_still_appendable(record, read_remote(client, record.campaign_id), status_too=False)
-            checked.add(action.key)
+            appending = action.key in appends
+            calls.check_still_appendable(
+                record, read_remote(client, record.campaign_id), status_too=False, appending=appending
+            )
+            if appending:
+                checked.add(action.key)
             restore = (
                 action.from_status if action.from_status in ("RUNNING", "PAUSED", "STOPPED") else "RUNNING"
             )
-            calls.set_status(action.key, "make_editable", "EDITED", state, client, restore=restore)
+            if action.key not in restoring:
+                restore = ""  # --leave-editable: EDITED is where the user wants it
+            calls.set_status(action.key, "make_editable", "EDITED", state, client, restore=restore or None)
             return "now EDITED (sending paused)"
         case AppendStep():
             record = calls.append(action, state, client, checked=action.key in checked)
@@ -184,8 +205,10 @@ def _apply_one(
 def _restore_after_failure(
     plan: Plan, state: StateStore, client: WoodpeckerClient, report: ApplyReport, progress: Progress
 ) -> None:
-    """After a failed action: every campaign this plan made editable goes back to its status."""
-    for key in dict.fromkeys(a.key for a in plan.actions if isinstance(a, MakeEditable)):
+    """After a failed action: every campaign this plan made editable, or was to set back (one an
+    earlier, interrupted apply left EDITED), goes back to its status."""
+    wrapped = (MakeEditable, RestoreStatus)
+    for key in dict.fromkeys(a.key for a in plan.actions if isinstance(a, wrapped)):
         record = state.read(key)
         if record is None or not record.restore_status or record.status != "EDITED":
             continue
@@ -224,6 +247,7 @@ def settle_interrupted(state: StateStore, client: WoodpeckerClient, notice: Call
                     f"settled an interrupted {intent.action} of {key}: it did happen in Woodpecker, and is now recorded"
                 )
             case DidNotHappen():
+                _drop_unused_restore(state, intent, record)
                 notice(
                     f"settled an interrupted {intent.action} of {key}: it did not happen; it is planned again"
                 )
@@ -235,6 +259,19 @@ def settle_interrupted(state: StateStore, client: WoodpeckerClient, notice: Call
     return len(intents)
 
 
+def _drop_unused_restore(state: StateStore, intent: object, record: CampaignRecord | None) -> None:
+    """A make_editable that did not happen leaves the campaign sending: the status recorded to restore
+    is forgotten, or a later plan would "restore" a campaign made EDITED in Woodpecker's app."""
+    if (
+        isinstance(intent, StatusIntent)
+        and intent.call == "make_editable"
+        and record is not None
+        and record.restore_status
+        and record.status != "EDITED"
+    ):
+        state.write(records.with_status(record, record.status, restore=""))
+
+
 def _adopt(
     state: StateStore, key: str, intent: object, outcome: Happened, record: object, lineage: str
 ) -> None:
@@ -244,6 +281,13 @@ def _adopt(
             assert payload is not None
             new, applied = records.created(
                 key, lineage, payload, intent.head, intent.head_hash, intent.digest
+            )
+            state.write(new, applied)
+        case EditIntent() if intent.what == "campaign" and intent.head:
+            assert payload is not None
+            current = calls.recorded(state, key)
+            new, applied = records.changed(
+                current, state.read_applied(key), payload, head=intent.head, head_hash=intent.target_hash
             )
             state.write(new, applied)
         case AppendIntent() | EditIntent():

@@ -145,9 +145,10 @@ def append(
 
 
 def check_still_appendable(
-    record: CampaignRecord, remote: RemoteCampaign | None, *, status_too: bool
+    record: CampaignRecord, remote: RemoteCampaign | None, *, status_too: bool, appending: bool = True
 ) -> None:
-    """The facts an edit or append depends on, read right before it: a plan can be minutes old."""
+    """The facts an edit or append depends on, read right before it: a plan can be minutes old. The
+    last step's processed prospects matter to an append only: edits are made whoever it sent to."""
     if remote is None:
         raise WpsyncError(f"campaign {record.campaign_id} no longer exists in Woodpecker")
     if remote.step_ids[-1] != record.last_step_id or remote.step_hashes != tuple(
@@ -159,7 +160,7 @@ def check_still_appendable(
             f"campaign {record.campaign_id} is {remote.status}; it can be changed only in DRAFT or EDITED "
             "(plan again with --make-editable)"
         )
-    if remote.last_step_processed:
+    if appending and remote.last_step_processed:
         raise WpsyncError(
             f"the last step of campaign {record.campaign_id} has processed {remote.last_step_processed} "
             "prospect(s) since the plan; a step cannot be linked after it"
@@ -190,7 +191,15 @@ def set_status(
     def look() -> bool | None:
         return True if _found(settle(intent, client, set())) is not None else None
 
-    mutate(state, key, intent, send, look)
+    try:
+        mutate(state, key, intent, send, look)
+    except WpsyncError:
+        if restore and not state.intent_pending(key):
+            # make_editable provably did not happen (mutate cleared its intent): the campaign is still
+            # sending, so there is nothing to restore — a status left here would later "restore" a
+            # campaign someone made EDITED in Woodpecker's app on purpose.
+            state.write(records.with_status(record, record.status, restore=""))
+        raise
     updated = records.with_status(record, target, restore="" if not restore else None)
     state.write(updated)
     done(state, key)
@@ -215,7 +224,9 @@ def edit(
     head_hash: str | None = None
     match action:
         case UpdateCampaign():
-            intent = EditIntent(action.key, cid, "campaign", target_hash=action.head_hash)
+            intent = EditIntent(
+                action.key, cid, "campaign", target_hash=action.head_hash, sent=action.patch, head=action.head
+            )
             call: Callable[[], JSON] = lambda: client.update_campaign(cid, action.patch)  # noqa: E731
             head, head_hash = action.head, action.head_hash
         case UpdateWindows():

@@ -91,6 +91,8 @@ def settle(intent: Intent, client: WoodpeckerClient, owned: set[int]) -> Outcome
             payload = get_or_none(client, intent.campaign_id)
             if payload is None:
                 return DidNotHappen()
+            if intent.what == "campaign":
+                return Happened(payload) if _patched(intent.sent, payload) else DidNotHappen()
             steps = read_steps(payload)
             if _edit_done(intent, None, steps.records):
                 return Happened(payload)
@@ -111,6 +113,23 @@ def _edit_done(intent: EditIntent, head_hash: str | None, steps: Any) -> bool:
     if intent.step_id not in ids:
         return False
     return bool(steps[ids.index(intent.step_id)].hash == intent.target_hash)
+
+
+def _patched(sent: JSON, payload: JSON) -> bool:
+    """Whether Woodpecker's campaign holds every value of a campaign PATCH (nothing sent: cannot tell)."""
+    if not sent:
+        return False
+    if "name" in sent and payload.get("name") != sent["name"]:
+        return False
+    if "email_account_ids" in sent and _normal(payload.get("email_account_ids") or []) != _normal(
+        sent["email_account_ids"]
+    ):
+        return False
+    settings: JSON = payload["settings"] if isinstance(payload.get("settings"), dict) else {}
+    return all(
+        name in settings and _normal(settings[name]) == _normal(value)
+        for name, value in (sent.get("settings") or {}).items()
+    )
 
 
 def mismatches(sent: JSON, step_hashes: tuple[str, ...], payload: JSON) -> list[str]:

@@ -11,7 +11,7 @@ its file and the way to recover, never a KeyError.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
 from wpsync.errors import StateError
@@ -63,7 +63,9 @@ class StatusIntent:
 class EditIntent:
     """A PATCH or a step DELETE of an existing campaign. PATCHes replace values, so sending one again
     cannot double anything; settling still looks first so that the record follows what happened.
-    ``step_id`` is empty for the campaign itself; ``version_id`` only for a version's copy."""
+    ``step_id`` is empty for the campaign itself; ``version_id`` only for a version's copy. A campaign
+    PATCH also keeps what it sent (Woodpecker's answer has no head hash to compare, but holds those
+    values once done) and the canonical head to record then; intents written before them lack both."""
 
     key: str
     campaign_id: int
@@ -71,6 +73,8 @@ class EditIntent:
     step_id: str = ""
     version_id: str = ""
     target_hash: str = ""  # head hash (campaign) or step hash (windows, version) once done
+    sent: JSON = field(default_factory=dict)  # campaign: the PATCH body
+    head: JSON = field(default_factory=dict)  # campaign: the canonical head once done
     action: ClassVar[str] = "edit"
     looks_for: ClassVar[str] = "the campaign or step holding the new content (or the step gone)"
 

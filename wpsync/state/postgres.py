@@ -217,6 +217,15 @@ class PgState(PgSession):
                 f"DELETE FROM {SCHEMA}.intents WHERE workspace = %s AND key = %s", (self.workspace, key)
             )
 
+    def intent_pending(self, key: str) -> bool:
+        """Whether ``key`` has an intent not yet settled (one cleared inside a batch is settled)."""
+        if key in self._clear_later:
+            return False
+        rows = self._query(
+            f"SELECT 1 FROM {SCHEMA}.intents WHERE workspace = %s AND key = %s", (self.workspace, key)
+        )
+        return bool(rows)
+
     def intents(self) -> dict[str, Intent]:
         found: dict[str, Intent] = {}
         rows = self._query(

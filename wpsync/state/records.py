@@ -189,7 +189,13 @@ def check_format(path: Path, found: Any) -> None:
 
 
 def applied_from_json(where: str, data: Any) -> Applied:
-    try:
-        return Applied(head=dict(data["head"]), steps=tuple(dict(s) for s in data["steps"]))
-    except (KeyError, TypeError, ValueError):
-        raise StateError(f"{where}: not a wpsync applied-content file; restore it from git") from None
+    # Objects only: dict() would also turn "" or [] (or a list of pairs) into a head, and an empty
+    # head makes every setting look changed.
+    head, steps = (data.get("head"), data.get("steps")) if isinstance(data, dict) else (None, None)
+    if (
+        not isinstance(head, dict)
+        or not isinstance(steps, list)
+        or not all(isinstance(s, dict) for s in steps)
+    ):
+        raise StateError(f"{where}: not a wpsync applied-content file; restore it from git")
+    return Applied(head=dict(head), steps=tuple(dict(s) for s in steps))

@@ -161,6 +161,10 @@ class StateDir:
         else:
             self.intent_path(key).unlink(missing_ok=True)
 
+    def intent_pending(self, key: str) -> bool:
+        """Whether ``key`` has an intent not yet settled (one cleared inside a batch is settled)."""
+        return key not in self._clear_later and self.intent_path(key).exists()
+
     def intents(self) -> dict[str, Intent]:
         if not self.root.is_dir():
             return {}
