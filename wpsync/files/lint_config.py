@@ -91,10 +91,26 @@ def config_path(campaign_paths: Sequence[Path]) -> Path:
 
 def load(path: Path) -> LintConfig:
     """The ``[lint]`` settings of ``path``; the defaults if it does not exist; InputError if it is bad."""
+    read = read_config(path)
+    if read is None:
+        return DEFAULT
+    text, document = read
+    config, problems = parse(document.get("lint", {}))
+    if problems:
+        lines = index_lines(text)
+        raise InputError(
+            [Problem(str(path), _dotted(loc), message, line_of(lines, loc)) for loc, message in problems]
+        )
+    return config
+
+
+def read_config(path: Path) -> tuple[str, dict[str, Any]] | None:
+    """The text of ``wpsync.toml`` and its tables; None if there is no such file; InputError if it is
+    not a small, regular, UTF-8 TOML file (every table of the file is read through here)."""
     try:
         text = read_regular(path, MAX_CONFIG_FILE, "the wpsync settings file").decode("utf-8")
     except FileNotFoundError:
-        return DEFAULT
+        return None
     except Unreadable as exc:
         raise InputError(f"{path}: {exc.reason}") from None
     except UnicodeDecodeError as exc:
@@ -106,13 +122,7 @@ def load(path: Path) -> LintConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: invalid TOML: {exc}") from None
-    config, problems = parse(document.get("lint", {}))
-    if problems:
-        lines = index_lines(text)
-        raise InputError(
-            [Problem(str(path), _dotted(loc), message, line_of(lines, loc)) for loc, message in problems]
-        )
-    return config
+    return text, document
 
 
 def parse(table: Any) -> tuple[LintConfig, list[tuple[tuple[str, ...], str]]]:
