@@ -140,6 +140,11 @@ def debug_requested() -> bool:
 class Workspace:
     campaigns: Path
     state: StateDir
+    # One account of several ([accounts.NAME] in wpsync.toml): its name, and where its key reaches
+    # Woodpecker. None, None, None: the one account of WOODPECKER_API_URL, as without [accounts].
+    account: str | None = None
+    api_url: str | None = None
+    company_id: int | None = None  # an agency key acting for this client company (x-company-id)
 
 
 def workspace(campaigns: Path, state: Path) -> Workspace:
@@ -169,16 +174,40 @@ def api_key(key_file: Path | None) -> str | None:
     return key
 
 
-def client_for(key: str) -> WoodpeckerClient:
-    """A client for ``key`` against WOODPECKER_API_URL (default: Woodpecker's own)."""
+def client_for(key: str, ws: Workspace | None = None) -> WoodpeckerClient:
+    """A client for ``key`` against WOODPECKER_API_URL (default: Woodpecker's own), or against the
+    URL and client company of ``ws``'s account when it names them."""
     from wpsync.woodpecker.client import WoodpeckerClient
 
     env = environment()
+    url = ws.api_url if ws is not None and ws.api_url else env.api_url
+    company = ws.company_id if ws is not None else None
     if env.http_timeout is None:
-        return WoodpeckerClient(key, env.api_url, allow_http=env.allow_http)
+        return WoodpeckerClient(key, url, allow_http=env.allow_http, company_id=company)
     return WoodpeckerClient(
-        key, env.api_url, timeout=env.http_timeout, deadline=env.http_timeout, allow_http=env.allow_http
+        key,
+        url,
+        timeout=env.http_timeout,
+        deadline=env.http_timeout,
+        allow_http=env.allow_http,
+        company_id=company,
     )
+
+
+def named_key(variable: str, where: str) -> str:
+    """The API key in the environment variable ``variable`` (an account's ``api_key_env``), checked and
+    redacted as WOODPECKER_API_KEY is; an InputError naming ``where`` it was declared if unset or bad."""
+    key = os.environ.get(variable, "").strip()
+    if not key:
+        raise InputError(
+            f"{where}: the variable {variable} is not set or empty: export it with this account's "
+            "Woodpecker API key (in CI, from a secret)"
+        )
+    register_secret(key)
+    wrong = api_key_problem(key)
+    if wrong:
+        raise InputError(f"{where}: the API key in {variable} {wrong}")
+    return key
 
 
 def client_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> WoodpeckerClient:
