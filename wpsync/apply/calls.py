@@ -106,13 +106,15 @@ def create(
         head_hash=action.head_hash,
         digest=digest,
     )
-    owned = {r.campaign_id for r in state.read_all().values()}
+    # The campaigns other records own, read only if an answer was lost and the campaign must be looked
+    # for (no record is written in between): reading every record before each create made a fleet's
+    # apply quadratic in the number of campaigns.
     payload = mutate(
         state,
         action.key,
         intent,
         lambda: client.create_campaign(body),
-        lambda: find_created(client, intent, owned),
+        lambda: find_created(client, intent, {r.campaign_id for r in state.read_all().values()}),
     )
     record, applied = records.created(action.key, lineage, payload, action.head, action.head_hash, digest)
     state.write(record, applied)
