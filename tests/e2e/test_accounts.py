@@ -303,3 +303,12 @@ def test_account_flag_without_accounts_is_a_usage_error(
 
 def _requests(emulator: EmulatorHandle) -> list[dict[str, Any]]:
     return emulator.requests()
+
+
+def test_target_picks_campaigns_across_accounts(fleet: Fleet) -> None:
+    result = fleet.run("apply", "--auto-approve", "--target", "two-step-linkedin")
+    assert result.exit_code == 0, result.output
+    assert fleet.emulators["gamma"].requests() == [] and fleet.emulators["beta"].requests() == []
+    assert fleet.names("alpha") == [_example_name("two-step-linkedin")]
+    typo = fleet.run("plan", "--target", "two-step-linkedn")
+    assert typo.exit_code == 1 and 'did you mean "two-step-linkedin"?' in typo.stderr

@@ -167,7 +167,7 @@ def apply(
 
 def _accounts(campaigns_dir: Path, api_key_file: Path | None, account_names: tuple[str, ...]) -> Any:
     """The [accounts] of wpsync.toml ({} for the one account of old), checked against the flags."""
-    from wpsync.commands.fleet import declared
+    from wpsync.files.accounts_config import declared
 
     accounts = declared(campaigns_dir)
     if accounts and api_key_file is not None:

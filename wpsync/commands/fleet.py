@@ -33,7 +33,7 @@ from wpsync.errors import (
     WpsyncError,
 )
 from wpsync.files import lint_config
-from wpsync.files.accounts_config import AccountConfig, load_accounts
+from wpsync.files.accounts_config import AccountConfig
 from wpsync.plan.codec import to_json
 from wpsync.plan.plan import Plan
 from wpsync.review.accounts import AccountPlan, combined_summary, merged, shared_changes
@@ -59,11 +59,6 @@ class Member:
     def name(self) -> str:
         assert self.ws.account is not None
         return self.ws.account
-
-
-def declared(campaigns: Path) -> dict[str, AccountConfig]:
-    """The accounts of the wpsync.toml beside ``campaigns``; {} for the single account of old."""
-    return load_accounts(lint_config.config_path([campaigns]))
 
 
 def worst(codes: Sequence[int]) -> int:
@@ -313,4 +308,4 @@ def plan_accounts(
     return worst([plan_exit_code(p.plan, detailed=detailed) for p in plans])
 
 
-__all__ = ["STEP_SUMMARY_ENV", "Member", "declared", "members", "plan_accounts", "worst"]
+__all__ = ["STEP_SUMMARY_ENV", "Member", "members", "plan_accounts", "worst"]

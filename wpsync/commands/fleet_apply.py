@@ -14,13 +14,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wpsync.bounded import TooDeep, Unreadable, json_loads, read_regular
 from wpsync.commands.apply import execute, prepare
-from wpsync.commands.fleet import Member, account_plans, in_parallel, render_all, worst
+from wpsync.commands.fleet import Member, account_plans, in_parallel, render_all, targeted, worst
 from wpsync.commands.plan import SAVED_PLAN_KIND, PlanRequest
 from wpsync.errors import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, InputError, WpsyncError
 from wpsync.limits import MAX_PLAN_FILE
@@ -109,6 +109,9 @@ def apply_accounts(
         if missing:
             raise InputError(f"{plan_file}: holds no plan for --account {', '.join(missing)}; plan again")
         chosen = [m for m in chosen if m.name in saved]
+    # --target: the accounts holding any of the keys, each planning only those it holds.
+    requests = {m.name: replace(request, targets=keys) for m, keys in targeted(chosen, request.targets)}
+    chosen = [m for m in chosen if m.name in requests]
     lock = threading.Lock()
 
     def say(name: str) -> Callable[[str], None]:
@@ -126,7 +129,9 @@ def apply_accounts(
             assert member.key is not None
             run.locks.enter_context(state_lock(member.ws.state.root, "wpsync apply", notice=say(member.name)))
             plan_saved = None if saved is None or plan_file is None else (plan_file, saved[member.name])
-            return prepare(member.ws, member.key, request, saved=plan_saved, echo=say(member.name))
+            return prepare(
+                member.ws, member.key, requests[member.name], saved=plan_saved, echo=say(member.name)
+            )
 
         for run, result in zip(runs, in_parallel(runs, first), strict=True):
             if isinstance(result, WpsyncError):

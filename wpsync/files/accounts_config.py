@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wpsync.errors import InputError, Problem
-from wpsync.files.lint_config import read_config
+from wpsync.files.lint_config import config_path, read_config
 from wpsync.files.sources import KEY_PATTERN
 from wpsync.files.toml_lines import index_lines, line_of
 
@@ -42,6 +42,12 @@ class AccountConfig:
 
 
 Found = list[tuple[tuple[str, ...], str]]
+
+
+def declared(campaigns: Path) -> dict[str, AccountConfig]:
+    """The accounts of the wpsync.toml beside the ``campaigns`` folder; {} for the one account of old.
+    Light on purpose: every plan and apply asks, accounts or not."""
+    return load_accounts(config_path([campaigns]))
 
 
 def load_accounts(path: Path) -> dict[str, AccountConfig]:
