@@ -120,3 +120,43 @@ def test_a_forked_child_does_not_inherit_a_held_key_lock() -> None:
         child.kill()
         child.join()
     assert child.exitcode == 0
+
+
+class ByCompany(InFlight):
+    """Counts in flight per account: the key alone, or the key and its ``x-company-id``."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        company = request.headers.get("x-company-id", "")
+        request.headers["x-api-key"] = f"{request.headers['x-api-key']}/{company}"
+        return super().__call__(request)
+
+
+def test_an_agency_key_runs_its_client_companies_in_parallel_each_one_at_a_time() -> None:
+    handler = ByCompany(hold=0.02)
+    with (
+        client("key-hq-1", handler, company_id=501) as one,
+        client("key-hq-1", handler, company_id=502) as two,
+        client("key-hq-1", handler, company_id=501) as one_again,
+        ThreadPoolExecutor(6) as pool,
+    ):
+        list(pool.map(lambda i: (one, two, one_again)[i % 3].get_campaign(1), range(30)))
+    assert handler.most == {"key-hq-1/501": 1, "key-hq-1/502": 1}  # one in flight per company
+    assert handler.most_total == 2  # and the two companies side by side
+
+
+def test_company_id_is_sent_as_a_header_and_shown_in_the_repr_but_never_the_key() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": 1})
+
+    with WoodpeckerClient("key-secret-9", BASE, transport=httpx.MockTransport(handler), company_id=77) as c:
+        c.get_campaign(1)
+        assert "company_id=77" in repr(c) and "key-secret-9" not in repr(c)
+    assert seen[0].headers["x-company-id"] == "77"
+    with WoodpeckerClient("key-secret-9", BASE, transport=httpx.MockTransport(handler)) as plain:
+        plain.get_campaign(1)
+    assert "x-company-id" not in seen[1].headers
+    with pytest.raises(TypeError):
+        WoodpeckerClient("key-secret-9", BASE, company_id=True)  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +18,29 @@ def lint_settings(campaign_paths: list[Path]) -> Any:
     return lint_config.configured(lint_config.load(lint_config.config_path(campaign_paths)))
 
 
-def warn_skipped(folders: list[Path]) -> None:
-    """One warning on stderr per entry of a campaigns folder that is not read (and why)."""
+def warn_skipped(folders: list[Path], accounts: Collection[str] = ()) -> None:
+    """One warning on stderr per entry of a campaigns folder that is not read (and why); the folders
+    of ``accounts`` are read, each as its account's campaigns folder."""
     from wpsync.cli.app import warn
     from wpsync.files.sources import skipped_entries
 
     for folder in folders:
         if folder.is_dir():
-            for line in skipped_entries(folder):
+            for line in skipped_entries(folder, accounts):
                 warn(f"warning: {line}")
+        for name in accounts:
+            if (folder / name).is_dir():
+                for line in skipped_entries(folder / name):
+                    warn(f"warning: {line}")
+
+
+account_option = click.option(
+    "--account",
+    "account_names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this account of wpsync.toml's [accounts] (repeatable); default: every account.",
+)
 
 
 state_option = click.option(

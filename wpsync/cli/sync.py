@@ -6,11 +6,13 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from wpsync.cli.app import CAMPAIGNS, color, echo, main, warn
 from wpsync.cli.options import (
+    account_option,
     lock_timeout_option,
     plan_options,
     plan_request,
@@ -38,6 +40,7 @@ from wpsync.cli.options import (
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes to apply (0 when none)."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings about campaign files as errors.")
+@account_option
 def plan(
     campaigns_dir: Path,
     state_dir: Path,
@@ -52,17 +55,38 @@ def plan(
     out: Path | None,
     detailed_exitcode: bool,
     strict: bool,
+    account_names: tuple[str, ...],
 ) -> None:
     """Show what apply would do, and refuse what the API forbids (exit 3)."""
     from wpsync.commands.plan import plan_command
     from wpsync.commands.workspace import read_api_key, workspace
 
+    request = plan_request(offline, refresh, make_editable, leave_editable, run_after, targets)
+    accounts = _accounts(campaigns_dir, api_key_file, account_names)
+    if accounts:
+        from wpsync.commands.fleet import members, plan_accounts
+
+        warn_skipped([campaigns_dir], accounts)
+        chosen = members(accounts, account_names, campaigns_dir, state_dir, need_keys=not offline)
+        sys.exit(
+            plan_accounts(
+                chosen,
+                request,
+                output_format=output_format,
+                out=out,
+                detailed=detailed_exitcode,
+                color=color(),
+                echo=echo,
+                warn=warn,
+                strict=strict,
+            )
+        )
     warn_skipped([campaigns_dir])
     sys.exit(
         plan_command(
             workspace(campaigns_dir, state_dir),
             read_api_key(api_key_file),
-            plan_request(offline, refresh, make_editable, leave_editable, run_after, targets),
+            request,
             output_format=output_format,
             out=out,
             detailed=detailed_exitcode,
@@ -80,6 +104,7 @@ def plan(
 @plan_options
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
 @lock_timeout_option
+@account_option
 def apply(
     plan_file: Path | None,
     campaigns_dir: Path,
@@ -93,6 +118,7 @@ def apply(
     targets: tuple[str, ...],
     auto_approve: bool,
     lock_timeout: float | None,
+    account_names: tuple[str, ...],
 ) -> None:
     """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
     from wpsync.commands.apply import apply_command
@@ -104,12 +130,33 @@ def apply(
         raise click.UsageError(
             "a saved plan is applied as it was made: --target goes with `wpsync plan --out`"
         )
+    request = plan_request(offline, refresh, make_editable, leave_editable, run_after, targets)
+    accounts = _accounts(campaigns_dir, api_key_file, account_names)
+    if accounts:
+        from wpsync.commands.fleet import members
+        from wpsync.commands.fleet_apply import apply_accounts
+
+        warn_skipped([campaigns_dir], accounts)
+        sys.exit(
+            apply_accounts(
+                members(accounts, account_names, campaigns_dir, state_dir, need_keys=True),
+                request,
+                plan_file=plan_file,
+                narrowed=bool(account_names),
+                auto_approve=auto_approve,
+                interactive=sys.stdin.isatty(),
+                confirm=lambda: click.confirm("Apply these changes to Woodpecker?", default=False),
+                color=color(),
+                echo=echo,
+                warn=warn,
+            )
+        )
     warn_skipped([campaigns_dir])
     sys.exit(
         apply_command(
             workspace(campaigns_dir, state_dir, lock_timeout=lock_timeout),
             read_api_key(api_key_file),
-            plan_request(offline, refresh, make_editable, leave_editable, run_after, targets),
+            request,
             plan_file=plan_file,
             auto_approve=auto_approve,
             interactive=sys.stdin.isatty(),
@@ -119,6 +166,24 @@ def apply(
             progress_bar=_progress_bar if sys.stdout.isatty() else None,
         )
     )
+
+
+def _accounts(campaigns_dir: Path, api_key_file: Path | None, account_names: tuple[str, ...]) -> Any:
+    """The [accounts] of wpsync.toml ({} for the one account of old), checked against the flags."""
+    from wpsync.files.accounts_config import declared
+
+    accounts = declared(campaigns_dir)
+    if accounts and api_key_file is not None:
+        raise click.UsageError(
+            "--api-key-file is for a single account: with [accounts] in wpsync.toml, each account's key "
+            "comes from the variable its api_key_env names"
+        )
+    if account_names and not accounts:
+        raise click.UsageError(
+            "--account NAME needs [accounts.NAME] tables in wpsync.toml (beside the campaigns folder); "
+            "without them there is one account"
+        )
+    return accounts
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wpsync import __version__
 from wpsync.bounded import TooDeep, Unreadable, json_loads, read_regular
@@ -16,6 +17,9 @@ from wpsync.limits import MAX_PLAN_FILE
 from wpsync.plan.codec import from_json
 from wpsync.plan.plan import Binding, Plan, stale_reasons
 from wpsync.state.backend import lock_state
+
+if TYPE_CHECKING:
+    from wpsync.apply.apply import ApplyReport
 
 PROGRESS_BAR_FROM = 20  # on a terminal, a bar instead of two lines per call once a run is this long
 
@@ -80,19 +84,8 @@ def apply_command(
     if api_key is None:
         raise InputError("apply needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
     with lock_state(ws.state, "wpsync apply", timeout=ws.lock_timeout, notice=echo):
-        if ws.state.intents():
-            # An earlier run died (or lost an answer) mid-call: find out what happened before planning.
-            from wpsync.apply.apply import settle_interrupted
-
-            with client_for(api_key) as client:
-                settle_interrupted(ws.state, client, echo)
-        if plan_file is not None:
-            plan = load_saved_plan(plan_file)
-            moved = what_moved(plan, ws)
-            if moved:
-                raise StalePlan(f"{plan_file} is stale; plan again. What moved: " + "; ".join(moved))
-        else:
-            plan, _ = build_plan(ws, api_key, request)
+        saved = None if plan_file is None else (plan_file, load_saved_plan(plan_file))
+        plan = prepare(ws, api_key, request, saved=saved, echo=echo)
         echo(render(plan, "text", color=color))
         if plan.refusals:
             raise ChangesRefused("the plan holds changes the API forbids; nothing was applied")
@@ -102,19 +95,16 @@ def apply_command(
             if not confirm():
                 echo("Apply cancelled; nothing was changed.")
                 return EXIT_ERROR
-        from wpsync.apply.apply import apply_plan
+        if progress_bar is not None and len(plan.actions) >= PROGRESS_BAR_FROM:
+            with progress_bar(len(plan.actions)) as advance:
 
-        with client_for(api_key) as client:
-            if progress_bar is not None and len(plan.actions) >= PROGRESS_BAR_FROM:
-                with progress_bar(len(plan.actions)) as advance:
+                def tick(_: str, done: bool) -> None:
+                    if done:
+                        advance()
 
-                    def tick(_: str, done: bool) -> None:
-                        if done:
-                            advance()
-
-                    report = apply_plan(plan, ws.state, client, progress=tick)
-            else:
-                report = apply_plan(plan, ws.state, client, progress=lambda text, _: echo(text))
+                report = execute(ws, api_key, plan, progress=tick)
+        else:
+            report = execute(ws, api_key, plan, progress=lambda text, _: echo(text))
     for warning in report.warnings or []:
         echo(f"warning: {warning}")
     echo(
@@ -125,3 +115,37 @@ def apply_command(
         + f"{report.calls} API call(s) that change something."
     )
     return EXIT_OK
+
+
+def prepare(
+    ws: Workspace,
+    api_key: str,
+    request: PlanRequest,
+    *,
+    saved: tuple[Path, Plan] | None,
+    echo: Callable[[str], None],
+) -> Plan:
+    """The first half of an apply, under the state lock: settle what an earlier run left unfinished,
+    then the plan — made now, or ``saved`` (its file and plan) once checked not stale."""
+    if ws.state.intents():
+        # An earlier run died (or lost an answer) mid-call: find out what happened before planning.
+        from wpsync.apply.apply import settle_interrupted
+
+        with client_for(api_key, ws) as client:
+            settle_interrupted(ws.state, client, echo)
+    if saved is None:
+        plan, _ = build_plan(ws, api_key, request)
+        return plan
+    plan_file, plan = saved
+    moved = what_moved(plan, ws)
+    if moved:
+        raise StalePlan(f"{plan_file} is stale; plan again. What moved: " + "; ".join(moved))
+    return plan
+
+
+def execute(ws: Workspace, api_key: str, plan: Plan, *, progress: Callable[[str, bool], None]) -> ApplyReport:
+    """The second half, still under the state lock: the plan's calls, each recorded (``apply_plan``)."""
+    from wpsync.apply.apply import apply_plan
+
+    with client_for(api_key, ws) as client:
+        return apply_plan(plan, ws.state, client, progress=progress)

@@ -49,7 +49,7 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
     if not offline and api_key is not None and needs_facts:
         from wpsync.woodpecker.refresh import refresh
 
-        with client_for(api_key) as client:
+        with client_for(api_key, ws) as client:
             facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
     options = PlanOptions(
         recorded_account=ws.state.account(),
@@ -143,7 +143,16 @@ def append_step_summary(
     plan: Plan, warnings: Sequence[Problem], path: Path, warn: Callable[[str], None]
 ) -> None:
     """Add the markdown plan to a GitHub Actions job summary, within what is left of its 1 MiB."""
-    from wpsync.review.markdown import SUMMARY_LIMIT, render_markdown
+    from wpsync.review.markdown import render_markdown
+
+    append_markdown(
+        lambda room: render_markdown(plan, limit=room, warnings=warnings, measure="bytes"), path, warn
+    )
+
+
+def append_markdown(render_within: Callable[[int], str], path: Path, warn: Callable[[str], None]) -> None:
+    """Add markdown rendered within the room left (in bytes) to the job summary file ``path``."""
+    from wpsync.review.markdown import SUMMARY_LIMIT
 
     try:
         used = path.stat().st_size
@@ -153,7 +162,7 @@ def append_step_summary(
     if room < SUMMARY_MIN_ROOM:
         warn(f"warning: {STEP_SUMMARY_ENV} is nearly full ({used:,} bytes); the plan was not added to it")
         return
-    text = render_markdown(plan, limit=room, warnings=warnings, measure="bytes")
+    text = render_within(room)
     try:
         # Non-blocking: a FIFO without a reader fails at once (ENXIO) instead of hanging the plan.
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)

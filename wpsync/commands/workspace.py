@@ -183,6 +183,11 @@ class Workspace:
     campaigns: Path
     state: StateStore
     lock_timeout: float = 0.0  # seconds to wait for another run's state lock before exit 5
+    # One account of several ([accounts.NAME] in wpsync.toml): its name, and where its key reaches
+    # Woodpecker. None, None, None: the one account of WOODPECKER_API_URL, as without [accounts].
+    account: str | None = None
+    api_url: str | None = None
+    company_id: int | None = None  # an agency key acting for this client company (x-company-id)
 
 
 def workspace(campaigns: Path, state: Path, *, lock_timeout: float | None = None) -> Workspace:
@@ -229,16 +234,40 @@ def read_api_key(key_file: Path | None) -> str | None:
     return key
 
 
-def client_for(api_key: str) -> WoodpeckerClient:
-    """A client for ``api_key`` against WOODPECKER_API_URL (default: Woodpecker's own)."""
+def client_for(api_key: str, ws: Workspace | None = None) -> WoodpeckerClient:
+    """A client for ``api_key`` against WOODPECKER_API_URL (default: Woodpecker's own), or against the
+    URL and client company of ``ws``'s account when it names them."""
     from wpsync.woodpecker.client import WoodpeckerClient
 
     env = environment()
+    url = ws.api_url if ws is not None and ws.api_url else env.api_url
+    company = ws.company_id if ws is not None else None
     if env.http_timeout is None:
-        return WoodpeckerClient(api_key, env.api_url, allow_http=env.allow_http)
+        return WoodpeckerClient(api_key, url, allow_http=env.allow_http, company_id=company)
     return WoodpeckerClient(
-        api_key, env.api_url, timeout=env.http_timeout, deadline=env.http_timeout, allow_http=env.allow_http
+        api_key,
+        url,
+        timeout=env.http_timeout,
+        deadline=env.http_timeout,
+        allow_http=env.allow_http,
+        company_id=company,
     )
+
+
+def named_key(variable: str, where: str) -> str:
+    """The API key in the environment variable ``variable`` (an account's ``api_key_env``), checked and
+    redacted as WOODPECKER_API_KEY is; an InputError naming ``where`` it was declared if unset or bad."""
+    key = os.environ.get(variable, "").strip()
+    if not key:
+        raise InputError(
+            f"{where}: the variable {variable} is not set or empty: export it with this account's "
+            "Woodpecker API key (in CI, from a secret)"
+        )
+    register_secret(key)
+    wrong = api_key_problem(key)
+    if wrong:
+        raise InputError(f"{where}: the API key in {variable} {wrong}")
+    return key
 
 
 def client_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> WoodpeckerClient:
@@ -252,3 +281,16 @@ def client_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> 
     if env.http_timeout is not None:
         kwargs = {"timeout": env.http_timeout, "deadline": env.http_timeout} | kwargs
     return WoodpeckerClient(env.api_key, env.api_url, allow_http=env.allow_http, **kwargs)
+
+
+def account_state(state: Path, url: str | None, account: str) -> StateStore:
+    """One account's own state: ``state/NAME``, or, in PostgreSQL, the workspace ``NAME`` under the
+    URL's own (``?workspace=W`` → ``W/NAME``), so accounts never share records, journal or lock."""
+    if url is None:
+        return open_state(state / account, None)
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query["workspace"] = f"{query['workspace']}/{account}" if query.get("workspace") else account
+    return open_state(state / account, urlunsplit(parts._replace(query=urlencode(query))))

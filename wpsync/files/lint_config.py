@@ -191,3 +191,10 @@ def _days(value: Any, problems: list[tuple[tuple[str, ...], str]]) -> tuple[str,
 
 def _dotted(loc: tuple[str, ...]) -> str:
     return ".".join(loc)
+
+
+def read_config(path: Path) -> tuple[str, dict[str, Any]] | None:
+    """The text of ``wpsync.toml`` and its tables (``read_document`` the other way round), for the
+    ``[accounts]`` reader."""
+    found = read_document(path)
+    return None if found is None else (found[1], found[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def campaign_paths(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.toml"))
 
 
-def skipped_entries(directory: Path) -> list[str]:
+def skipped_entries(directory: Path, accounts: Collection[str] = ()) -> list[str]:
     """What ``campaign_paths`` leaves out of ``directory`` that looks meant for it, each as one line
     naming the path and why: files ending in .TOML (any case but lowercase) and subfolders. Hidden
     entries (.git, editor files) are left out silently. The one place that decides what is skipped:
@@ -82,6 +83,8 @@ def skipped_entries(directory: Path) -> list[str]:
         path = directory / entry.name
         if entry.name.startswith("."):
             continue
+        if entry.is_dir() and entry.name in accounts:
+            continue  # an account's folder: read as its own campaigns folder
         if entry.is_dir():
             skipped.append(
                 f"{path}: skipped: a subfolder (subfolders are read only when declared as accounts in"

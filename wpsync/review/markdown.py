@@ -74,12 +74,21 @@ class _Section:
 
 
 def render_markdown(
-    plan: Plan, *, limit: int = COMMENT_LIMIT, warnings: Sequence[Problem] = (), measure: Measure = "chars"
+    plan: Plan,
+    *,
+    limit: int = COMMENT_LIMIT,
+    warnings: Sequence[Problem] = (),
+    measure: Measure = "chars",
+    title: str | None = None,
+    accounts: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The plan as markdown of at most ``limit`` characters (or UTF-8 bytes, for a job summary)."""
+    """The plan as markdown of at most ``limit`` characters (or UTF-8 bytes, for a job summary).
+
+    Several accounts (``wpsync.review.accounts``): ``title`` replaces the plan's summary as the heading
+    and ``accounts`` (name, summary line) are listed under it."""
     size: Callable[[str], int] = len if measure == "chars" else (lambda text: len(text.encode("utf-8")))
     campaigns = _group(plan, warnings)
-    head = _head(plan, sum(len(c.warnings) for c in campaigns))
+    head = _head(plan, sum(len(c.warnings) for c in campaigns), title, accounts)
     sections = [_Section(c) for c in campaigns]
     used = size(head)
     for section in sections:
@@ -109,8 +118,13 @@ def _group(plan: Plan, warnings: Sequence[Problem]) -> list[_Campaign]:
 # ---- the head ----------------------------------------------------------------------------------------
 
 
-def _head(plan: Plan, warning_count: int) -> str:
-    lines = [MARKER, f"### {md.inline(plan.summary())}", ""]
+def _head(
+    plan: Plan, warning_count: int, title: str | None = None, accounts: Sequence[tuple[str, str]] = ()
+) -> str:
+    lines = [MARKER, f"### {md.inline(title or plan.summary())}", ""]
+    if accounts:
+        lines.extend(f"- **{md.inline(name)}**: {md.inline(summary)}" for name, summary in accounts)
+        lines.append("")
     context = [f"wpsync {md.attr(plan.binding.tool_version)}"]
     if plan.offline:
         context.append("planned offline from the recorded state: Woodpecker was not asked")

@@ -19,7 +19,8 @@
     linkedin_accounts()            GET  /v2/linkedin_accounts                  ["linkedin_accounts"]
 
 Every call holds the API key's process-wide lock while it is on the wire (Woodpecker serves one request
-per account at a time) and has connect/read/write/pool timeouts. Failures raise ``WoodpeckerApiError``
+per account at a time; with ``company_id`` — an agency's HQ key acting for a client company through
+``x-company-id`` — the lock is that company's, since each company is its own account) and has connect/read/write/pool timeouts. Failures raise ``WoodpeckerApiError``
 (an ``ApiError``: status, code, message, details, field errors, and a one-line summary saying what to
 do) or ``WoodpeckerUnreachable`` (an ``ApiUnreachable``: no HTTP answer at all).
 
@@ -65,6 +66,7 @@ from wpsync.woodpecker.errors import (
     maybe_committed,
 )
 from wpsync.woodpecker.transport import (
+    COMPANY_HEADER,
     ApiKeyAuth,
     RetryPolicy,
     Secret,
@@ -119,6 +121,7 @@ class WoodpeckerClient:
         deadline: float = DEFAULT_REQUEST_DEADLINE,
         max_answer: int = MAX_ANSWER,
         allow_http: bool = False,
+        company_id: int | None = None,
     ) -> None:
         key = (api_key or "").strip()
         register_secret(key)
@@ -132,20 +135,36 @@ class WoodpeckerClient:
         self._secret = Secret(key)
         self._fingerprint = fingerprint(self._secret.reveal())
         self.base_url = base_url
+        if company_id is not None and (isinstance(company_id, bool) or not isinstance(company_id, int)):
+            raise TypeError(f"company_id must be an int, not {company_id!r}")
+        # An agency (HQ) key acting for one client company: every request says which (not a secret).
+        self.company_id = company_id
+        headers = {"user-agent": f"wpsync/{__version__}", "accept": "application/json"}
+        if company_id is not None:
+            headers[COMPANY_HEADER] = str(company_id)
         self._http = httpx.Client(
             base_url=base_url,
             auth=ApiKeyAuth(self._secret),
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             transport=transport or deadline_transport(),
-            headers={"user-agent": f"wpsync/{__version__}", "accept": "application/json"},
+            headers=headers,
             follow_redirects=False,  # a redirect would be a wrong base URL; say so, do not follow
         )
         self._sender = Sender(
-            self._http, self._secret, retry or RetryPolicy(), sleep, clock, rng, deadline, max_answer
+            self._http,
+            self._secret,
+            retry or RetryPolicy(),
+            sleep,
+            clock,
+            rng,
+            deadline,
+            max_answer,
+            company_id=company_id,
         )
 
     def __repr__(self) -> str:
-        return f"WoodpeckerClient(base_url={self.base_url!r}, key=sha256:{self._fingerprint})"
+        company = "" if self.company_id is None else f", company_id={self.company_id}"
+        return f"WoodpeckerClient(base_url={self.base_url!r}, key=sha256:{self._fingerprint}{company})"
 
     def __enter__(self) -> Self:
         return self

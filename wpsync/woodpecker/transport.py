@@ -48,6 +48,7 @@ from wpsync.woodpecker.errors import (
 from wpsync.woodpecker.v1 import v1_error_in_success
 
 API_KEY_HEADER = "x-api-key"
+COMPANY_HEADER = "x-company-id"  # an agency's HQ key acting for one client company (not a secret)
 log = logging.getLogger("wpsync.client")
 
 
@@ -154,6 +155,7 @@ class Sender:
     rng: random.Random | None = None
     deadline: float = DEFAULT_REQUEST_DEADLINE  # seconds for one attempt, connect to last byte
     max_answer: int = MAX_ANSWER
+    company_id: int | None = None  # with an agency key: the client company, its own account and lock
 
     def __post_init__(self) -> None:
         self._rng = self.rng or random.Random()
@@ -187,7 +189,10 @@ class Sender:
             attempt += 1
             failure: httpx.HTTPError | None = None
             response: httpx.Response | None = None
-            with key_lock(key):  # looked up each time: a forked child gets fresh locks
+            # Looked up each time: a forked child gets fresh locks. One lock per account: the key's own,
+            # or one client company's of an agency key.
+            lock_name = key if self.company_id is None else f"{key}\x00company={self.company_id}"
+            with key_lock(lock_name):
                 began = time.monotonic()
                 try:
                     response = self._attempt(method, path, params, body)
