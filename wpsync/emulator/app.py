@@ -16,26 +16,27 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from wpsync.emulator import payload, stats
-from wpsync.emulator.checks import add_step_conflicts, create_conflicts, mailbox_conflicts, note_conflict
+from wpsync.emulator.checks import add_step_conflicts, create_conflicts
+from wpsync.emulator.edit_routes import EditRoutes
 from wpsync.emulator.gate import Gate
 from wpsync.emulator.hooks import Hooks
 from wpsync.emulator.ratelimit import QUEUE_SIZE, QUEUE_WAIT, Limiter
+from wpsync.emulator.routes import (
+    EDITABLE,
+    MAKE_EDITABLE_FROM,
+    already_editable,
+    unsupported_media_type,
+)
 from wpsync.emulator.runtime import Emulator
-from wpsync.emulator.step_rules import DAYS
-from wpsync.emulator.store import STATUSES, Account, Campaign, Step, Store, identity
+from wpsync.emulator.store import STATUSES, Campaign, Store, identity
 from wpsync.emulator.validation import (
     validate_add_step,
     validate_create,
-    validate_patch_campaign,
-    validate_patch_step,
-    validate_patch_version,
 )
 from wpsync.emulator.web import (
     Route,
     Router,
     bad_parameter,
-    campaign_in_workflow,
-    campaign_not_found,
     coded,
     input_failure,
     is_json,
@@ -44,37 +45,11 @@ from wpsync.emulator.web import (
     parse_id,
     parse_json,
     route,
-    step_not_deletable,
-    step_not_found,
-    titled,
-    unsupported_features,
     validation_failure,
-    version_not_found,
 )
 
-EDITABLE = ("DRAFT", "EDITED")
-MAKE_EDITABLE_FROM = ("RUNNING", "PAUSED", "STOPPED", "COMPLETED")
 
-
-def already_editable(status: str) -> JSONResponse:
-    # [assume] The docs do not say what make_editable answers for a campaign that is already editable.
-    return coded(
-        409, "ALREADY_EDITABLE", "The campaign is already in DRAFT or EDITED status", f"status is {status}"
-    )
-
-
-def unsupported_media_type(request: Request) -> JSONResponse:
-    # [assume] The spec requires "Content-type: application/json"; a Spring server answers 415 without it.
-    given = request.headers.get("content-type", "none")
-    return titled(
-        415, "Unsupported Media Type", f"Content-Type {given!r} is not supported; use application/json"
-    )
-
-
-class Api:
-    def __init__(self, emulator: Emulator) -> None:
-        self.emulator = emulator
-
+class Api(EditRoutes):
     def routes(self) -> list[Route]:
         campaign = "/rest/v2/campaigns/{campaign_id}"
         step = f"{campaign}/steps/{{step_id}}"
@@ -96,32 +71,6 @@ class Api:
             route("GET", "/rest/v2/mailboxes", self.mailboxes),
             route("GET", "/rest/v2/linkedin_accounts", self.linkedin_accounts),
         ]
-
-    def account(self, request: Request) -> Account:
-        return self.emulator.store.account(request.scope["wpsync.account"])
-
-    def campaign(self, request: Request) -> Campaign | JSONResponse:
-        raw = request.path_params["campaign_id"]
-        campaign_id = parse_id(raw)
-        if campaign_id is None:
-            return bad_parameter("campaign_id", raw)
-        # Another account's campaign is as invisible as a missing one.
-        found = self.account(request).campaigns.get(campaign_id)
-        return campaign_not_found() if found is None else found
-
-    def editable(self, request: Request) -> Campaign | JSONResponse:
-        """The campaign if the structure endpoints may show it: 404 if unknown, 409 if built in the app
-        with features the API does not support."""
-        campaign = self.campaign(request)
-        if isinstance(campaign, Campaign) and campaign.unsupported:
-            return unsupported_features()
-        return campaign
-
-    def changed(self, campaign: Campaign) -> JSONResponse:
-        """Save, and answer 200 with the full payload (the documented answer of every PATCH and of
-        delete-step)."""
-        self.emulator.store.save()
-        return JSONResponse(payload.render(campaign))
 
     async def create_campaign(self, request: Request) -> Response:
         if not is_json(request):
@@ -174,125 +123,6 @@ class Api:
     async def get_campaign(self, request: Request) -> Response:
         campaign = self.editable(request)
         return campaign if isinstance(campaign, JSONResponse) else JSONResponse(payload.render(campaign))
-
-    async def patch_campaign(self, request: Request) -> Response:
-        found = self.editable(request)
-        if isinstance(found, JSONResponse) and found.status_code == 400:
-            return found
-        body = await _json_body(request)
-        if isinstance(body, Response):
-            return body
-        problems = validate_patch_campaign(body)
-        if problems:
-            return input_failure("; ".join(p.render() for p in problems))
-        if isinstance(found, JSONResponse):
-            return found
-        campaign = found
-        ids = body.get("email_account_ids")
-        if ids == [] and any(s.type == "EMAIL" for s in campaign.steps):
-            return input_failure(
-                "email_account_ids: must name at least one mailbox when the campaign has an EMAIL step"
-            )
-        if campaign.status not in EDITABLE:
-            return not_editable_status()
-        if ids is not None:
-            conflicts = mailbox_conflicts(ids, self.account(request))
-            if conflicts:
-                return validation_failure("; ".join(conflicts))
-            campaign.email_account_ids = list(ids)  # the list replaces the attached set [client]
-        if "name" in body:
-            campaign.name = body["name"]
-        payload.apply_settings(campaign, body.get("settings") or {})
-        return self.changed(campaign)
-
-    async def patch_step(self, request: Request) -> Response:
-        found = self.editable(request)
-        if isinstance(found, JSONResponse) and found.status_code == 400:
-            return found
-        body = await _json_body(request)
-        if isinstance(body, Response):
-            return body
-        problems = validate_patch_step(body)
-        if problems:
-            return input_failure("; ".join(p.render() for p in problems))
-        if isinstance(found, JSONResponse):
-            return found
-        step = found.step(request.path_params["step_id"])
-        if step is None:
-            return step_not_found()
-        if found.status not in EDITABLE:
-            return not_editable_status()
-        if step.type != "EMAIL":
-            # [assume] 409: the body is valid, the step just has no delivery_time to replace.
-            return validation_failure(
-                f"step {step.id} is a {step.type} step: only EMAIL steps have a delivery_time"
-            )
-        windows = body["delivery_time"]
-        step.content["delivery_time"] = {day: windows[day] for day in DAYS if day in windows}
-        return self.changed(found)
-
-    async def patch_version(self, request: Request) -> Response:
-        found = self.editable(request)
-        if isinstance(found, JSONResponse) and found.status_code == 400:
-            return found
-        body = await _json_body(request)
-        if isinstance(body, Response):
-            return body
-        if isinstance(found, JSONResponse):
-            return found
-        campaign = found
-        step = campaign.step(request.path_params["step_id"])
-        if step is None or step.type == "START":
-            return step_not_found()
-        versions = step.content["body"].get("versions") or []
-        version = next((v for v in versions if v["id"] == request.path_params["version_id"]), None)
-        if version is None:
-            return version_not_found()
-        # The allowed keys depend on the stored step, so this schema check comes after the 404s.
-        first_email = first_email_step(campaign) is step
-        problems = validate_patch_version(
-            body, step.type, action_type=step.content["body"].get("action_type"), first_email=first_email
-        )
-        if problems:
-            return input_failure("; ".join(p.render() for p in problems))
-        if campaign.status not in EDITABLE:
-            return not_editable_status()
-        if step.type == "LINKEDIN" and step.content["body"]["action_type"] == "CONNECTION_REQUEST":
-            conflicts = note_conflict(
-                self.account(request), step.content["body"]["linkedin_account_id"], body.get("message")
-            )
-            if conflicts:
-                return validation_failure("; ".join(conflicts))
-        # Allowed even when the step has processed prospects: only the content changes.
-        version.update(body)
-        return self.changed(campaign)
-
-    async def delete_step(self, request: Request) -> Response:
-        found = self.editable(request)
-        if isinstance(found, JSONResponse):
-            return found
-        campaign = found
-        step = campaign.step(request.path_params["step_id"])
-        if step is None:
-            return step_not_found()
-        if campaign.status not in EDITABLE:
-            return not_editable_status()
-        refusal = delete_step_refusal(campaign, step)
-        if refusal:
-            return step_not_deletable(refusal)
-        # [assume] Any such step may go, not only the last: its followup is relinked to its parent.
-        campaign.steps.remove(step)
-        return self.changed(campaign)
-
-    async def delete_campaign(self, request: Request) -> Response:
-        campaign = self.campaign(request)  # any status, app-built campaigns included
-        if isinstance(campaign, JSONResponse):
-            return campaign
-        if campaign.in_workflow:
-            return campaign_in_workflow()
-        del self.account(request).campaigns[campaign.id]
-        self.emulator.store.save()
-        return Response(status_code=200)  # documented: 200, no body
 
     async def make_editable(self, request: Request) -> Response:
         campaign = self.campaign(request)
@@ -372,33 +202,6 @@ def empty_list(form: str) -> Response:
     if form == "no_content":
         return Response(status_code=204)
     return JSONResponse({"message": "There are no campaigns."})
-
-
-def first_email_step(campaign: Campaign) -> Step | None:
-    """The step that opens the email thread: its versions need a subject and it cannot be deleted."""
-    return next((s for s in campaign.steps if s.type == "EMAIL"), None)
-
-
-def delete_step_refusal(campaign: Campaign, step: Step) -> str | None:
-    """Why the step may not be deleted, or None. [doc] "You can delete EMAIL steps that haven't processed
-    any prospects and are not the first EMAIL step"."""
-    if step.type != "EMAIL":
-        return f"step {step.id} is a {step.type} step: only EMAIL steps can be deleted"
-    if first_email_step(campaign) is step:
-        return f"step {step.id} is the campaign's first EMAIL step"
-    if step.processed > 0:
-        return f"step {step.id} has processed {step.processed} prospects"
-    return None
-
-
-async def _json_body(request: Request) -> Any:
-    """An edit call's body as parsed JSON (any type: the validators judge it), or the 415/400 Response."""
-    if not is_json(request):
-        return unsupported_media_type(request)
-    body, error = parse_json(await request.body())
-    if error:
-        return input_failure(error)
-    return body
 
 
 class EmulatorApp:
