@@ -46,6 +46,11 @@ def test_the_readme_campaign_validates(tmp_path: Path) -> None:
     loaded = parse_source(Source("q4-ctos", tmp_path / "q4-ctos.toml", block.encode()))
     assert loaded.errors == []
     assert loaded.campaign is not None and len(loaded.campaign.steps) == 3
+    # A reader copies it into campaigns/: it must pass `wpsync fmt --check` (and the pre-commit hook) as is.
+    from wpsync.files.fmt import format_text
+
+    text = block.lstrip("\n")
+    assert format_text(text) == text, "write the README's campaign in the layout `wpsync fmt` gives"
 
 
 def test_every_refusal_code_is_explained() -> None:

@@ -312,3 +312,30 @@ def test_target_picks_campaigns_across_accounts(fleet: Fleet) -> None:
     assert fleet.names("alpha") == [_example_name("two-step-linkedin")]
     typo = fleet.run("plan", "--target", "two-step-linkedn")
     assert typo.exit_code == 1 and 'did you mean "two-step-linkedin"?' in typo.stderr
+
+
+def test_validate_and_fmt_read_the_account_folders_as_plan_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("acme", "globex", "undeclared"):
+        (tmp_path / "campaigns" / name).mkdir(parents=True)
+        shutil.copy(EXAMPLES / "one-step-email.toml", tmp_path / "campaigns" / name / "one-step-email.toml")
+    broken = tmp_path / "campaigns" / "globex" / "broken.toml"
+    broken.write_text('name = "x"\nemail_account_ids = [1]\ndaily_enrol = 5\n', encoding="utf-8")
+    (tmp_path / "wpsync.toml").write_text(
+        '[accounts.acme]\napi_key_env = "ACME_KEY"\n\n[accounts.globex]\napi_key_env = "GLOBEX_KEY"\n'
+    )
+    result = CliRunner().invoke(main, ["validate"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output  # not "0 campaign files checked": CI would pass it
+    assert "3 campaign files checked: " in result.stdout and "campaigns/globex/broken.toml" in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert skipped == [
+        "warning: campaigns/undeclared: skipped: a subfolder (subfolders are read only when declared as"
+        " accounts in wpsync.toml)"
+    ]
+    broken.unlink()
+    result = CliRunner().invoke(main, ["fmt", "--check"], catch_exceptions=False)
+    assert result.exit_code == 0 and "2 campaign files: 0 would be reformatted" in result.stdout, (
+        result.output
+    )

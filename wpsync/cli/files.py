@@ -18,9 +18,11 @@ from wpsync.cli.options import lint_settings, warn_skipped
 def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     """Check campaign files (default: campaigns/) and report every problem at once."""
     from wpsync.commands.validate import validate as run_validate
+    from wpsync.files.accounts_config import declared
 
     targets = list(paths) or [CAMPAIGNS]
-    warn_skipped(targets)
+    for target in targets:
+        warn_skipped([target], declared(target) if target.is_dir() else ())
     with lint_settings(targets):
         sys.exit(run_validate(targets, strict=strict, output_format=output_format, echo=echo))
 

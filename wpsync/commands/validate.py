@@ -16,10 +16,19 @@ VALIDATE_FORMAT = 1
 
 
 def files_of(paths: list[Path]) -> list[Path]:
-    """Campaign files from folders (their *.toml) and files, in a stable order."""
+    """Campaign files from folders (their *.toml, and those of each account folder that the wpsync.toml
+    beside the folder declares, as plan reads them) and files, in a stable order."""
+    from wpsync.files.accounts_config import declared
+
     found: list[Path] = []
     for path in paths:
-        found.extend(campaign_paths(path) if path.is_dir() else [path])
+        if not path.is_dir():
+            found.append(path)
+            continue
+        found.extend(campaign_paths(path))
+        for name in declared(path):
+            if (path / name).is_dir():
+                found.extend(campaign_paths(path / name))
     return found
 
 
