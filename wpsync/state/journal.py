@@ -11,7 +11,7 @@ its file and the way to recover, never a KeyError.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from wpsync.errors import StateError
@@ -95,11 +95,13 @@ _TYPES: dict[str, type] = {"str": str, "int": int, "JSON": dict, "tuple[str, ...
 
 
 def intent_to_json(intent: Intent) -> JSON:
-    data = asdict(intent)
-    for name, value in data.items():
-        if isinstance(value, tuple):
-            data[name] = list(value)
-    return {"action": intent.action, **data}
+    # Shallow on purpose: dataclasses.asdict deep-copies the head and settings of every create, and an
+    # apply writes one intent per call.
+    data: JSON = {"action": intent.action}
+    for spec in fields(intent):
+        value = getattr(intent, spec.name)
+        data[spec.name] = list(value) if isinstance(value, tuple) else value
+    return data
 
 
 def intent_from_json(where: str, data: Any) -> Intent:
