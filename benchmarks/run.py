@@ -523,8 +523,8 @@ class Bench:
                 )
             emulator.clear_requests(key)
             self.measure(
-                "plan-changed", "wpsync plan (1% changed: copy edits)", n, plan, cwd=where,
-                env=emulator.env(key), reps=reps, expect=(3,), check=expect_text(f"to append, {k} change"),
+                "plan-changed", "wpsync plan (1% changed: copy edits, planned in place)", n, plan, cwd=where,
+                env=emulator.env(key), reps=reps, expect=(0,), check=expect_text("in-place update"),
             )  # fmt: skip
             self.record_calls("plan-changed", n, emulator, key)
             self.changed_alone(n, base, emulator, key)
@@ -616,8 +616,8 @@ class Bench:
         plan = [WPSYNC, "plan", "--campaigns", "campaigns", "--state", "state"]
         self.measure(
             "plan-changed-alone", f"wpsync plan (the {len(keys)} changed alone)", n, plan, cwd=where,
-            env=emulator.env(key), reps=self.reps_for(n), expect=(3,),
-            check=expect_text(f"to append, {len(keys)} change"),
+            env=emulator.env(key), reps=self.reps_for(n), expect=(0,),
+            check=expect_text("in-place update"),
         )  # fmt: skip
 
     def apply(self, n: int, emulator: Emulator) -> Path:
@@ -1146,8 +1146,8 @@ class Report:
             "per EMAIL step of HTML with fallback snippets, spintax, click links and an unsubscribe link; "
             "named and inline schedules. Every file validates with 0 errors and 0 warnings.",
             "- *1% changed*: the last EMAIL step's copy edited in 1% of the files, evenly spread. With 16 "
-            "steps, the API's maximum, a change cannot be an appended step, so the plan refuses these edits "
-            "(exit 3) after parsing them, reading what was last applied and refreshing each from Woodpecker.",
+            "steps, the API's maximum, the change is a copy edit: the plan updates each version in place "
+            "(exit 0) after parsing the files, reading what was last applied and refreshing each from Woodpecker.",
             "- *The changed alone*: the same edited files with only their own state records, planned on their "
             "own: what the changed campaigns cost (parse, diff, refresh) above start-up, which sets the "
             "allowance of the 1% case.",

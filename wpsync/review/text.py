@@ -108,7 +108,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                     _paint(f"  ~ update campaign {action.campaign_id}", "~", color)
                     + f"  ({action.key}, {action.file})"
                 )
-                lines.extend(f"      {c.path}: {_value(c.old)} → {_value(c.new)}" for c in action.changes)
+                lines.extend(f"      {c.path}: {_change(c.old, c.new)}" for c in action.changes)
             case UpdateWindows():
                 if action.schedule and (action.key, action.schedule) in shown_schedules:
                     continue
@@ -141,7 +141,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                     )
                     + f"  ({action.key})"
                 )
-                lines.extend(f"      {c.path}: {_value(c.old)} → {_value(c.new)}" for c in action.changes)
+                lines.extend(f"      {c.path}: {_change(c.old, c.new)}" for c in action.changes)
             case DeleteStep():
                 lines.append(
                     _paint(f"  - delete step {action.position} of campaign {action.campaign_id}", "-", color)
