@@ -480,7 +480,6 @@ class Bench:
 
     def online_cases(self, n: int, root: Path, emulator: Emulator) -> None:
         reps = self.reps_for(n)
-        k = len(fleet.changed_indices(n))
         plan = [WPSYNC, "plan", "--campaigns", "campaigns", "--state", "state"]
         if "plan-create" in self.cases and self.fits("plan-create", n, self.projected("plan-create", n)):
             where = root / "plan-create"
