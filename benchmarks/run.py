@@ -567,7 +567,7 @@ class Bench:
         profiled("validate", ["validate", "campaigns"], root, base_env(), (0,))
         profiled("plan-create", plan, root / "plan-create", emulator.env("plan"), (0,))
         profiled("plan-nochange", plan, root / "nochange", emulator.env(key), (0,))
-        profiled("plan-changed", plan, root / "changed", emulator.env(key), (3,))
+        profiled("plan-changed", plan, root / "changed", emulator.env(key), (0,))
         # The apply loop alone, for 100 creates of this fleet into a fresh state and account.
         where = root / "diag-apply"
         (where / "campaigns").mkdir(parents=True)
