@@ -246,3 +246,22 @@ def test_a_long_connection_note_on_a_classic_account(ws: Workspace) -> None:
         "two-step-linkedin step 2: account_invalid",
         "a connection note of 272 characters; CLASSIC LinkedIn accounts allow 200",
     )
+
+
+def test_the_old_run_after_flag_is_accepted_and_means_the_default(ws: Workspace) -> None:
+    applied(ws)
+    rec = record(ws, "one-step-email")
+    ws.emulator.set_status(rec["campaign_id"], "RUNNING")
+    ws.append("one-step-email", FOLLOW_UP)
+    plan = ws.run("plan", "--make-editable", "--run-after")
+    assert plan.exit_code == 0, plan.output
+    assert f"▶ set campaign {rec['campaign_id']} back to RUNNING" in plan.stdout
+
+
+def test_editable_flags_are_checked_together(ws: Workspace) -> None:
+    alone = ws.run("plan", "--leave-editable")
+    assert alone.exit_code == 1
+    assert "--leave-editable goes with --make-editable" in alone.stderr
+    both = ws.run("plan", "--make-editable", "--run-after", "--leave-editable")
+    assert both.exit_code == 1
+    assert "contradict each other" in both.stderr
