@@ -52,10 +52,10 @@ def mv(old: str, new: str, state_dir: Path) -> None:
 
     A rename with no other change is found by `wpsync plan` on its own; this is for a rename made
     together with edits, so that the plan updates the campaign in place instead of creating a new one."""
-    from wpsync.commands.state_view import state_move
+    from wpsync.commands.state_view import move_record
     from wpsync.commands.workspace import workspace
 
-    sys.exit(state_move(workspace(CAMPAIGNS, state_dir).state, old, new, echo=echo))
+    sys.exit(move_record(workspace(CAMPAIGNS, state_dir).state, old, new, echo=echo))
 
 
 _FORCE = click.option(

@@ -9,6 +9,7 @@ purpose, not by the first apply.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_ERROR, EXIT_OK, InputError, WpsyncError
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
+from wpsync.woodpecker.refresh import first_subject
 from wpsync.woodpecker.remote import read_steps
 from wpsync.woodpecker.stats import account_identity, processed_by_step
 
@@ -67,8 +69,9 @@ def run_checks(client: WoodpeckerClient, ws: Workspace) -> list[Check]:
     records = ws.state.read_all()
     if records:
         record = records[sorted(records)[0]]
-        attempt(f"campaign payload ({record.key})", lambda: _payload(client, record.campaign_id))
-        attempt(f"stats shape ({record.key})", lambda: _stats(client, record.campaign_id))
+        read = functools.cache(client.get_campaign)  # one GET serves both checks
+        attempt(f"campaign payload ({record.key})", lambda: _payload(read, record.campaign_id))
+        attempt(f"stats shape ({record.key})", lambda: _stats(read, client, record.campaign_id))
     else:
         checks.append(Check("campaign payload and stats", None, "no recorded campaign to read yet"))
     attempt("make_editable route", lambda: _make_editable_route(client))
@@ -130,8 +133,8 @@ def _identity(client: WoodpeckerClient, ws: Workspace) -> Check:
     return Check("account identity (GET /v1/me)", True, found + (" (matches the state)" if recorded else ""))
 
 
-def _payload(client: WoodpeckerClient, campaign_id: int) -> Check:
-    payload = client.get_campaign(campaign_id)
+def _payload(read: Callable[[int], dict[str, Any]], campaign_id: int) -> Check:
+    payload = read(campaign_id)
     steps = read_steps(payload)
     settings: dict[str, Any] = payload["settings"] if isinstance(payload.get("settings"), dict) else {}
     from wpsync.files.models import Settings
@@ -143,18 +146,14 @@ def _payload(client: WoodpeckerClient, campaign_id: int) -> Check:
     return Check(f"campaign payload ({campaign_id})", True, detail)
 
 
-def _stats(client: WoodpeckerClient, campaign_id: int) -> Check:
-    payload = client.get_campaign(campaign_id)
-    contents = read_steps(payload).contents
+def _stats(read: Callable[[int], dict[str, Any]], client: WoodpeckerClient, campaign_id: int) -> Check:
+    contents = read_steps(read(campaign_id)).contents
     item = client.campaign_item(campaign_id)
     if not isinstance(item.get("stats"), dict):
         return Check("stats shape", False, "the campaign list item has no 'stats' object")
     stats: dict[str, Any] = item["stats"]
     types = [str(c["type"]) for c in contents]
-    subjects = [
-        ((c.get("versions") or [{}])[0] or {}).get("subject") if c["type"] == "EMAIL" else None
-        for c in contents
-    ]
+    subjects = [first_subject(c) for c in contents]
     counts = processed_by_step(item, types, subjects)
     known = sum(c is not None for c in counts)
     emails = stats.get("emails", item.get("emails"))

@@ -95,7 +95,7 @@ def state_show(state: StateStore, key: str, *, output_format: str, echo: Callabl
     return EXIT_OK
 
 
-def state_move(state: StateStore, old: str, new: str, *, echo: Callable[[str], None]) -> int:
+def move_record(state: StateStore, old: str, new: str, *, echo: Callable[[str], None]) -> int:
     """The record (and applied content) of ``old`` now answers to ``new``; Woodpecker is not touched."""
     from wpsync.files.sources import key_problem
     from wpsync.state.backend import lock_state

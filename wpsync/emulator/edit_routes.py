@@ -4,6 +4,7 @@ the two specs")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -37,18 +38,29 @@ from wpsync.emulator.web import (
 
 
 class EditRoutes(Routes):
-    async def patch_campaign(self, request: Request) -> Response:
+    async def _checked(
+        self, request: Request, validate: Callable[[Any], list[Any]]
+    ) -> tuple[Campaign, Any] | Response:
+        """The campaign and a valid body, or the answer, in the order the checks answer: a bad id (400),
+        the body (415, 400), its schema (400), then an unknown or unsupported campaign (404, 409)."""
         found = self.editable(request)
         if isinstance(found, JSONResponse) and found.status_code == 400:
             return found
         body = await _json_body(request)
         if isinstance(body, Response):
             return body
-        problems = validate_patch_campaign(body)
+        problems = validate(body)
         if problems:
             return input_failure("; ".join(p.render() for p in problems))
         if isinstance(found, JSONResponse):
             return found
+        return found, body
+
+    async def patch_campaign(self, request: Request) -> Response:
+        checked = await self._checked(request, validate_patch_campaign)
+        if isinstance(checked, Response):
+            return checked
+        found, body = checked
         campaign = found
         ids = body.get("email_account_ids")
         if ids == [] and any(s.type == "EMAIL" for s in campaign.steps):
@@ -68,17 +80,10 @@ class EditRoutes(Routes):
         return self.changed(campaign)
 
     async def patch_step(self, request: Request) -> Response:
-        found = self.editable(request)
-        if isinstance(found, JSONResponse) and found.status_code == 400:
-            return found
-        body = await _json_body(request)
-        if isinstance(body, Response):
-            return body
-        problems = validate_patch_step(body)
-        if problems:
-            return input_failure("; ".join(p.render() for p in problems))
-        if isinstance(found, JSONResponse):
-            return found
+        checked = await self._checked(request, validate_patch_step)
+        if isinstance(checked, Response):
+            return checked
+        found, body = checked
         step = found.step(request.path_params["step_id"])
         if step is None:
             return step_not_found()

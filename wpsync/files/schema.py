@@ -22,13 +22,13 @@ from typing import Any
 from wpsync.files import timezones
 from wpsync.files.models import OPEN_DISABLED_PROVIDERS
 from wpsync.files.schema_steps import (
-    _STEP_PROPERTIES,
-    _delivery_time,
-    _email_step,
-    _email_version,
-    _followup_after,
-    _linkedin_step,
-    _window,
+    STEP_PROPERTIES,
+    delivery_time,
+    email_step,
+    email_version,
+    followup_after,
+    linkedin_step,
+    window,
 )
 from wpsync.limits import (
     MAX_DAILY_ENROLL,
@@ -52,7 +52,7 @@ def _step() -> JSON:
     return {
         "type": "object",
         "description": "One step, in sending order; START is implicit. Its body is flattened into it.",
-        "properties": _STEP_PROPERTIES,
+        "properties": STEP_PROPERTIES,
         "required": ["type"],
         "allOf": [
             {
@@ -171,13 +171,13 @@ def campaign_schema() -> JSON:
         "definitions": {
             "settings": _settings(),
             "step": _step(),
-            "email_step": _email_step(),
-            "linkedin_step": _linkedin_step(),
-            "email_version": _email_version(),
-            "first_email_version": _email_version(subject_required=True),
-            "delivery_time": _delivery_time(),
-            "window": _window(),
-            "followup_after": _followup_after(),
+            "email_step": email_step(),
+            "linkedin_step": linkedin_step(),
+            "email_version": email_version(),
+            "first_email_version": email_version(subject_required=True),
+            "delivery_time": delivery_time(),
+            "window": window(),
+            "followup_after": followup_after(),
         },
     }
 

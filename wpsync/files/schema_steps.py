@@ -36,11 +36,11 @@ def snippet_text_pattern() -> str:
     return rf"^(?:{_ANY_CHAR}|\{{\{{(?:{inner})\}}\}})*$"
 
 
-def _text(description: str, **extra: Any) -> JSON:
+def text(description: str, **extra: Any) -> JSON:
     return {"type": "string", "description": description, "pattern": snippet_text_pattern(), **extra}
 
 
-def _window() -> JSON:
+def window() -> JSON:
     hhmm = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
     return {
         "type": "object",
@@ -64,7 +64,7 @@ def _window() -> JSON:
     }
 
 
-def _delivery_time() -> JSON:
+def delivery_time() -> JSON:
     day: JSON = {
         "type": "array",
         "description": f"This day's sending windows: at most {MAX_WINDOWS_PER_DAY}, not overlapping.",
@@ -83,7 +83,7 @@ def _delivery_time() -> JSON:
     }
 
 
-def _followup_after() -> JSON:
+def followup_after() -> JSON:
     return {
         "type": "object",
         "description": "How long to wait after this step before the next one; default 1 DAY.",
@@ -100,17 +100,17 @@ def _followup_after() -> JSON:
     }
 
 
-def _email_version(*, subject_required: bool = False) -> JSON:
+def email_version(*, subject_required: bool = False) -> JSON:
     version: JSON = {
         "type": "object",
         "description": "One A/B version of the email.",
         "properties": {
-            "subject": _text(
+            "subject": text(
                 "The subject. Required on the first EMAIL step; leave it out on a later step to reply in "
                 "the same thread.",
                 **({"minLength": 1} if subject_required else {}),
             ),
-            "message": _text('The message, HTML; snippets such as {{FIRST_NAME | "there"}} are filled in.'),
+            "message": text('The message, HTML; snippets such as {{FIRST_NAME | "there"}} are filled in.'),
             "signature": {
                 "enum": ["SENDER", "NO_SIGNATURE"],
                 "description": "SENDER appends the mailbox's signature; default NO_SIGNATURE.",
@@ -125,7 +125,7 @@ def _email_version(*, subject_required: bool = False) -> JSON:
     return version
 
 
-_STEP_PROPERTIES: JSON = {
+STEP_PROPERTIES: JSON = {
     "type": {"enum": ["EMAIL", "LINKEDIN"], "description": "The channel: EMAIL or LINKEDIN."},
     "delivery_time": {
         "type": ["object", "string"],
@@ -150,14 +150,14 @@ _STEP_PROPERTIES: JSON = {
 }
 
 
-def _email_step() -> JSON:
+def email_step() -> JSON:
     return {
         "properties": {
-            "type": {"const": "EMAIL", "description": _STEP_PROPERTIES["type"]["description"]},
-            "delivery_time": _STEP_PROPERTIES["delivery_time"],
-            "followup_after": _STEP_PROPERTIES["followup_after"],
+            "type": {"const": "EMAIL", "description": STEP_PROPERTIES["type"]["description"]},
+            "delivery_time": STEP_PROPERTIES["delivery_time"],
+            "followup_after": STEP_PROPERTIES["followup_after"],
             "versions": {
-                **_STEP_PROPERTIES["versions"],
+                **STEP_PROPERTIES["versions"],
                 "minItems": 1,
                 "maxItems": MAX_VERSIONS,
                 "items": {"$ref": "#/definitions/email_version"},
@@ -168,15 +168,15 @@ def _email_step() -> JSON:
     }
 
 
-def _linkedin_message(description: str, **extra: Any) -> JSON:
+def linkedin_message(description: str, **extra: Any) -> JSON:
     return {
         "type": "object",
-        "properties": {"message": _text(description, **extra)},
+        "properties": {"message": text(description, **extra)},
         "additionalProperties": False,
     }
 
 
-def _linkedin_step() -> JSON:
+def linkedin_step() -> JSON:
     def versions_of(action: str, schema: JSON) -> JSON:
         then: JSON = {"properties": {"versions": schema}}
         if schema.get("minItems"):
@@ -188,14 +188,14 @@ def _linkedin_step() -> JSON:
 
     return {
         "properties": {
-            "type": {"const": "LINKEDIN", "description": _STEP_PROPERTIES["type"]["description"]},
-            "action_type": _STEP_PROPERTIES["action_type"],
-            "linkedin_account_id": _STEP_PROPERTIES["linkedin_account_id"],
-            "followup_after": _STEP_PROPERTIES["followup_after"],
+            "type": {"const": "LINKEDIN", "description": STEP_PROPERTIES["type"]["description"]},
+            "action_type": STEP_PROPERTIES["action_type"],
+            "linkedin_account_id": STEP_PROPERTIES["linkedin_account_id"],
+            "followup_after": STEP_PROPERTIES["followup_after"],
             "versions": {
-                **_STEP_PROPERTIES["versions"],
+                **STEP_PROPERTIES["versions"],
                 "maxItems": MAX_VERSIONS,
-                "items": _linkedin_message('The note or message; leave it out (or "") for none.'),
+                "items": linkedin_message('The note or message; leave it out (or "") for none.'),
             },
         },
         "required": ["type", "action_type", "linkedin_account_id"],
@@ -203,13 +203,13 @@ def _linkedin_step() -> JSON:
         "allOf": [
             versions_of(
                 "VISIT_PROFILE",
-                {"maxItems": 1, "items": _linkedin_message("VISIT_PROFILE carries no message.", maxLength=0)},
+                {"maxItems": 1, "items": linkedin_message("VISIT_PROFILE carries no message.", maxLength=0)},
             ),
             versions_of(
                 "CONNECTION_REQUEST",
                 {
                     "minItems": 1,
-                    "items": _linkedin_message(
+                    "items": linkedin_message(
                         f"The connection note, at most {CONNECTION_NOTE_MAX} characters (200 on CLASSIC "
                         'accounts); "" or left out for a request without a note.',
                         maxLength=CONNECTION_NOTE_MAX,
@@ -221,7 +221,7 @@ def _linkedin_step() -> JSON:
                 {
                     "minItems": 1,
                     "items": {
-                        **_linkedin_message(
+                        **linkedin_message(
                             f"The message, 1–{DIRECT_MESSAGE_MAX} characters.",
                             minLength=1,
                             maxLength=DIRECT_MESSAGE_MAX,

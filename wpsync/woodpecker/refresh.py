@@ -50,7 +50,7 @@ def remote_from(payload: dict[str, Any], item: Callable[[], dict[str, Any]]) -> 
     else:
         stats = item()
         types = [str(c["type"]) for c in steps.contents]
-        subjects = [_subject(c) for c in steps.contents]
+        subjects = [first_subject(c) for c in steps.contents]
         processed, people = processed_by_step(stats, types, subjects), prospects(stats)
     return RemoteCampaign(
         status=status,
@@ -62,7 +62,8 @@ def remote_from(payload: dict[str, Any], item: Callable[[], dict[str, Any]]) -> 
     )
 
 
-def _subject(content: dict[str, Any]) -> str | None:
+def first_subject(content: dict[str, Any]) -> str | None:
+    """Version A's subject of an EMAIL step's canonical content (what the v1 stats line up by)."""
     versions = content.get("versions") or []
     return versions[0].get("subject") if content.get("type") == "EMAIL" and versions else None
 
