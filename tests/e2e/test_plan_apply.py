@@ -218,7 +218,7 @@ def test_an_offline_plan_judges_appends_by_the_recorded_facts(ws: Workspace) -> 
 def test_a_long_apply_on_a_terminal_advances_one_bar(ws: Workspace) -> None:
     from wpsync.commands.apply import PROGRESS_BAR_FROM, apply_command
     from wpsync.commands.plan import PlanRequest
-    from wpsync.commands.workspace import workspace
+    from wpsync.commands.resolve import resolve
 
     template = ws.file("one-step-email").read_text()
     for n in range(PROGRESS_BAR_FROM):
@@ -232,15 +232,16 @@ def test_a_long_apply_on_a_terminal_advances_one_bar(ws: Workspace) -> None:
         yield lambda: ticks.append(-1)
 
     code = apply_command(
-        workspace(Path("campaigns"), Path("state")),
-        "test-key",
+        resolve(Path("campaigns"), Path("state"), command="apply", keys="need"),
         PlanRequest(),
         plan_file=None,
+        narrowed=False,
         auto_approve=True,
         interactive=False,
         confirm=lambda: False,
         color=False,
         echo=lines.append,
+        warn=lines.append,
         progress_bar=bar,
     )
     assert code == 0

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wpsync.cli.app import CAMPAIGNS, STATE
+
+if TYPE_CHECKING:
+    from wpsync.commands.resolve import Keys
 
 
 def lint_settings(campaign_paths: list[Path]) -> Any:
@@ -32,6 +35,44 @@ def warn_skipped(folders: list[Path], accounts: Collection[str] = ()) -> None:
             if (folder / name).is_dir():
                 for line in skipped_entries(folder / name):
                     warn(f"warning: {line}")
+
+
+def resolve_accounts(
+    campaigns: Path,
+    state: Path,
+    names: Sequence[str],
+    command: str,
+    keys: Keys,
+    api_key_file: Path | None = None,
+    lock_timeout: float | None = None,
+    *,
+    one: bool = False,
+    layout: bool = False,
+) -> Any:
+    """The accounts a command acts on (``wpsync.commands.resolve``); with ``layout``, a warning for each
+    entry of the campaigns folder that is not read."""
+    from wpsync.commands.resolve import resolve
+
+    accounts = resolve(
+        campaigns,
+        state,
+        names,
+        command=command,
+        keys=keys,
+        api_key_file=api_key_file,
+        lock_timeout=lock_timeout,
+        one=one,
+        layout=layout,
+    )
+    if layout:
+        warn_skipped([campaigns], _declared(campaigns))
+    return accounts
+
+
+def _declared(campaigns: Path) -> list[str]:
+    from wpsync.files.accounts_config import declared
+
+    return list(declared(campaigns))
 
 
 account_option = click.option(

@@ -1,4 +1,6 @@
-"""Commands that read or change Woodpecker and the state: plan, apply, import, forget, force-unlock."""
+"""Commands that read or change Woodpecker and the state: plan, apply, import, forget, force-unlock,
+doctor, destroy. Each resolves the accounts it acts on (``resolve_accounts``: --account, wpsync.toml,
+the environment) and hands them to its command; one account is the one-account case of the same call."""
 
 from __future__ import annotations
 
@@ -6,18 +8,18 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
-from wpsync.cli.app import CAMPAIGNS, color, echo, main, warn
+from wpsync.cli.app import color, echo, main, warn
 from wpsync.cli.options import (
     account_option,
+    campaigns_option,
     lock_timeout_option,
     plan_options,
     plan_request,
+    resolve_accounts,
     state_option,
-    warn_skipped,
     workspace_options,
 )
 
@@ -59,33 +61,20 @@ def plan(
 ) -> None:
     """Show what apply would do, and refuse what the API forbids (exit 3)."""
     from wpsync.commands.plan import plan_command
-    from wpsync.commands.workspace import read_api_key, workspace
 
     request = plan_request(offline, refresh, make_editable, leave_editable, run_after, targets)
-    accounts = _accounts(campaigns_dir, api_key_file, account_names)
-    if accounts:
-        from wpsync.commands.fleet import members, plan_accounts
-
-        warn_skipped([campaigns_dir], accounts)
-        chosen = members(accounts, account_names, campaigns_dir, state_dir, need_keys=not offline)
-        sys.exit(
-            plan_accounts(
-                chosen,
-                request,
-                output_format=output_format,
-                out=out,
-                detailed=detailed_exitcode,
-                color=color(),
-                echo=echo,
-                warn=warn,
-                strict=strict,
-            )
-        )
-    warn_skipped([campaigns_dir])
+    accounts = resolve_accounts(
+        campaigns_dir,
+        state_dir,
+        account_names,
+        "plan",
+        "none" if offline else "optional",
+        api_key_file,
+        layout=True,
+    )
     sys.exit(
         plan_command(
-            workspace(campaigns_dir, state_dir),
-            read_api_key(api_key_file),
+            accounts,
             request,
             output_format=output_format,
             out=out,
@@ -122,7 +111,6 @@ def apply(
 ) -> None:
     """Make Woodpecker match the campaign files (or apply a saved PLAN_FILE exactly)."""
     from wpsync.commands.apply import apply_command
-    from wpsync.commands.workspace import read_api_key, workspace
 
     if offline:
         raise click.UsageError("apply always reads Woodpecker before changing it; --offline is for plan only")
@@ -131,65 +119,42 @@ def apply(
             "a saved plan is applied as it was made: --target goes with `wpsync plan --out`"
         )
     request = plan_request(offline, refresh, make_editable, leave_editable, run_after, targets)
-    accounts = _accounts(campaigns_dir, api_key_file, account_names)
-    if accounts:
-        from wpsync.commands.fleet import members
-        from wpsync.commands.fleet_apply import apply_accounts
-
-        warn_skipped([campaigns_dir], accounts)
-        sys.exit(
-            apply_accounts(
-                members(accounts, account_names, campaigns_dir, state_dir, need_keys=True),
-                request,
-                plan_file=plan_file,
-                narrowed=bool(account_names),
-                auto_approve=auto_approve,
-                interactive=sys.stdin.isatty(),
-                confirm=lambda: click.confirm("Apply these changes to Woodpecker?", default=False),
-                color=color(),
-                echo=echo,
-                warn=warn,
-            )
-        )
-    warn_skipped([campaigns_dir])
+    accounts = resolve_accounts(
+        campaigns_dir, state_dir, account_names, "apply", "need", api_key_file, lock_timeout, layout=True
+    )
     sys.exit(
         apply_command(
-            workspace(campaigns_dir, state_dir, lock_timeout=lock_timeout),
-            read_api_key(api_key_file),
+            accounts,
             request,
             plan_file=plan_file,
+            narrowed=bool(account_names),
             auto_approve=auto_approve,
             interactive=sys.stdin.isatty(),
             confirm=lambda: click.confirm("Apply these changes to Woodpecker?", default=False),
             color=color(),
             echo=echo,
+            warn=warn,
             progress_bar=_progress_bar if sys.stdout.isatty() else None,
         )
     )
-
-
-def _accounts(campaigns_dir: Path, api_key_file: Path | None, account_names: tuple[str, ...]) -> Any:
-    """The [accounts] of wpsync.toml ({} for the one account of old), checked against the flags."""
-    from wpsync.files.accounts_config import declared
-
-    accounts = declared(campaigns_dir)
-    if accounts and api_key_file is not None:
-        raise click.UsageError(
-            "--api-key-file is for a single account: with [accounts] in wpsync.toml, each account's key "
-            "comes from the variable its api_key_env names"
-        )
-    if account_names and not accounts:
-        raise click.UsageError(
-            "--account NAME needs [accounts.NAME] tables in wpsync.toml (beside the campaigns folder); "
-            "without them there is one account"
-        )
-    return accounts
 
 
 @contextlib.contextmanager
 def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
     with click.progressbar(length=total, label="Applying", show_pos=True, show_eta=True) as bar:
         yield lambda: bar.update(1)
+
+
+one_account_option = click.option(
+    "--account",
+    "account_name",
+    metavar="NAME",
+    help="The account of wpsync.toml's [accounts] to act on (needed when it declares several).",
+)
+
+
+def _one(name: str | None) -> tuple[str, ...]:
+    return () if name is None else (name,)
 
 
 @main.command(name="import")
@@ -200,6 +165,7 @@ def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
 )
 @workspace_options
 @lock_timeout_option
+@one_account_option
 def import_(
     campaign_id: int,
     campaign_key: str | None,
@@ -208,75 +174,92 @@ def import_(
     state_dir: Path,
     api_key_file: Path | None,
     lock_timeout: float | None,
+    account_name: str | None,
 ) -> None:
     """Adopt an existing Woodpecker campaign: write campaigns/KEY.toml and its state record."""
     from wpsync.commands.import_ import import_command
-    from wpsync.commands.workspace import read_api_key, workspace
 
-    sys.exit(
-        import_command(
-            workspace(campaigns_dir, state_dir, lock_timeout=lock_timeout),
-            read_api_key(api_key_file),
-            campaign_id,
-            campaign_key,
-            force=force,
-            echo=echo,
-        )
+    (account,) = resolve_accounts(
+        campaigns_dir, state_dir, _one(account_name), "import", "need", api_key_file, lock_timeout, one=True
     )
+    sys.exit(import_command(account, campaign_id, campaign_key, force=force, echo=echo))
 
 
 @main.command()
 @click.argument("key")
 @workspace_options
 @lock_timeout_option
+@one_account_option
 def forget(
-    key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None, lock_timeout: float | None
+    key: str,
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+    lock_timeout: float | None,
+    account_name: str | None,
 ) -> None:
     """Stop tracking KEY (Woodpecker and the file are left as they are)."""
     from wpsync.commands.forget import forget_command
-    from wpsync.commands.workspace import workspace
 
-    sys.exit(forget_command(workspace(campaigns_dir, state_dir, lock_timeout=lock_timeout), key, echo=echo))
+    (account,) = resolve_accounts(
+        campaigns_dir, state_dir, _one(account_name), "forget", "none", None, lock_timeout, one=True
+    )
+    sys.exit(forget_command(account.ws, key, echo=echo))
 
 
 @main.command(name="force-unlock")
 @click.argument("lock_id")
+@campaigns_option
 @state_option
-def force_unlock(lock_id: str, state_dir: Path) -> None:
+@one_account_option
+def force_unlock(lock_id: str, campaigns_dir: Path, state_dir: Path, account_name: str | None) -> None:
     """Remove the state lock LOCK_ID left by a run that died on another machine."""
-    from wpsync.commands.workspace import workspace
     from wpsync.state.backend import force_unlock_state
     from wpsync.state.lock import describe
 
-    holder = force_unlock_state(workspace(CAMPAIGNS, state_dir).state, lock_id)
+    (account,) = resolve_accounts(
+        campaigns_dir, state_dir, _one(account_name), "force-unlock", "none", one=True
+    )
+    holder = force_unlock_state(account.ws.state, lock_id)
     click.echo(f"Removed {describe(holder)}.")
 
 
 @main.command()
 @workspace_options
-def doctor(campaigns_dir: Path, state_dir: Path, api_key_file: Path | None) -> None:
+@account_option
+def doctor(
+    campaigns_dir: Path, state_dir: Path, api_key_file: Path | None, account_names: tuple[str, ...]
+) -> None:
     """Check a real Woodpecker account against what wpsync expects (read-only; run it first)."""
     from wpsync.commands.doctor import doctor_command
-    from wpsync.commands.workspace import read_api_key, workspace
 
-    sys.exit(doctor_command(workspace(campaigns_dir, state_dir), read_api_key(api_key_file), echo=echo))
+    accounts = resolve_accounts(campaigns_dir, state_dir, account_names, "doctor", "need", api_key_file)
+    sys.exit(doctor_command(accounts, echo=echo))
 
 
 @main.command()
 @click.argument("key")
 @workspace_options
 @click.option("--auto-approve", is_flag=True, help="Delete without typing the campaign's name back (for CI).")
+@one_account_option
 def destroy(
-    key: str, campaigns_dir: Path, state_dir: Path, api_key_file: Path | None, auto_approve: bool
+    key: str,
+    campaigns_dir: Path,
+    state_dir: Path,
+    api_key_file: Path | None,
+    auto_approve: bool,
+    account_name: str | None,
 ) -> None:
     """Delete campaign KEY in Woodpecker (not RUNNING; the name typed back to confirm). It cannot be undone."""
     from wpsync.commands.destroy import destroy_command
-    from wpsync.commands.workspace import read_api_key, workspace
 
+    (account,) = resolve_accounts(
+        campaigns_dir, state_dir, _one(account_name), "destroy", "need", api_key_file, one=True
+    )
     sys.exit(
         destroy_command(
-            workspace(campaigns_dir, state_dir),
-            read_api_key(api_key_file),
+            account.ws,
+            account.key,
             key,
             auto_approve=auto_approve,
             interactive=sys.stdin.isatty(),

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from wpsync.cli.app import color, echo, main
+from wpsync.cli.app import STATE, color, echo, main
+from wpsync.cli.options import account_option, campaigns_option, resolve_accounts
 
 
 @main.command()
@@ -27,6 +28,7 @@ def show(plan_file: Path, output_format: str) -> None:
 
 
 @main.command()
+@campaigns_option
 @click.option(
     "--api-key-file",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -35,9 +37,12 @@ def show(plan_file: Path, output_format: str) -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def accounts(api_key_file: Path | None, output_format: str) -> None:
+@account_option
+def accounts(
+    campaigns_dir: Path, api_key_file: Path | None, output_format: str, account_names: tuple[str, ...]
+) -> None:
     """List the mailbox ids (SMTP, with address and health) and LinkedIn account ids a campaign may use."""
     from wpsync.commands.accounts import accounts_command
-    from wpsync.commands.workspace import read_api_key
 
-    sys.exit(accounts_command(read_api_key(api_key_file), output_format=output_format, echo=echo))
+    chosen = resolve_accounts(campaigns_dir, STATE, account_names, "accounts", "need", api_key_file)
+    sys.exit(accounts_command(chosen, output_format=output_format, echo=echo))

@@ -8,9 +8,10 @@ back to a top-level ``email``; its health from ``details.error`` (no error: OK).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from wpsync.commands.resolve import Account
 from wpsync.commands.workspace import client_for
 from wpsync.errors import EXIT_OK, InputError
 
@@ -34,30 +35,57 @@ def _linkedin(account: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def accounts_command(api_key: str | None, *, output_format: str, echo: Callable[[str], None]) -> int:
-    if api_key is None:
-        raise InputError("accounts needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
-    with client_for(api_key) as client:
-        boxes = [
-            _mailbox(box)
-            for box in client.mailboxes()
-            if str(box.get("type", "SMTP")).upper() == "SMTP" and isinstance(box.get("id"), int)
-        ]
-        linkedin = [_linkedin(a) for a in client.linkedin_accounts() if isinstance(a.get("id"), int)]
+def accounts_command(accounts: Sequence[Account], *, output_format: str, echo: Callable[[str], None]) -> int:
+    """The mailboxes and LinkedIn accounts of each account, read with its own key, URL and company."""
+    found = []
+    for account in accounts:
+        if account.key is None:
+            raise InputError(
+                f"accounts needs the API key: set {account.ws.key_source}, or pass --api-key-file FILE"
+            )
+        with client_for(account.key, account.ws) as client:
+            boxes = [
+                _mailbox(box)
+                for box in client.mailboxes()
+                if str(box.get("type", "SMTP")).upper() == "SMTP" and isinstance(box.get("id"), int)
+            ]
+            linkedin = [_linkedin(a) for a in client.linkedin_accounts() if isinstance(a.get("id"), int)]
+        found.append((account, boxes, linkedin))
     if output_format == "json":
-        payload = {"format_version": ACCOUNTS_FORMAT, "mailboxes": boxes, "linkedin_accounts": linkedin}
-        echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        if accounts[0].name is None:
+            _, boxes, linkedin = found[0]
+            payload: dict[str, Any] = {"mailboxes": boxes, "linkedin_accounts": linkedin}
+        else:
+            payload = {
+                "accounts": {
+                    account.name: {"mailboxes": boxes, "linkedin_accounts": linkedin}
+                    for account, boxes, linkedin in found
+                }
+            }
+        echo(json.dumps({"format_version": ACCOUNTS_FORMAT, **payload}, indent=2, ensure_ascii=False))
         return EXIT_OK
-    echo("Mailboxes (email_account_ids; SMTP only):")
-    if not boxes:
-        echo("  none")
-    for box in boxes:
-        echo(f"  {box['id']:>10}  {box['email'] or '(no address)'}  {box['health']}")
-    echo("")
-    echo("LinkedIn accounts (linkedin_account_id):")
-    if not linkedin:
-        echo("  none")
-    for account in linkedin:
-        level = f", {account['level']}" if account["level"] else ""
-        echo(f"  {account['id']:>10}  {account['name'] or '(no name)'}  {account['session_status']}{level}")
+    for number, (account, boxes, linkedin) in enumerate(found):
+        indent = ""
+        if account.name is not None:
+            company = f", company {account.ws.company_id}" if account.ws.company_id is not None else ""
+            echo(("\n" if number else "") + f"{account.name} (key in {account.ws.key_source}{company}):")
+            indent = "  "
+        _show(boxes, linkedin, indent, echo)
     return EXIT_OK
+
+
+def _show(
+    boxes: list[dict[str, Any]], linkedin: list[dict[str, Any]], indent: str, echo: Callable[[str], None]
+) -> None:
+    echo(f"{indent}Mailboxes (email_account_ids; SMTP only):")
+    if not boxes:
+        echo(f"{indent}  none")
+    for box in boxes:
+        echo(f"{indent}  {box['id']:>10}  {box['email'] or '(no address)'}  {box['health']}")
+    echo("")
+    echo(f"{indent}LinkedIn accounts (linkedin_account_id):")
+    if not linkedin:
+        echo(f"{indent}  none")
+    for entry in linkedin:
+        level = f", {entry['level']}" if entry["level"] else ""
+        echo(f"{indent}  {entry['id']:>10}  {entry['name'] or '(no name)'}  {entry['session_status']}{level}")

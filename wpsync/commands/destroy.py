@@ -34,10 +34,10 @@ def destroy_command(
     if key_problem(key) is not None:
         raise InputError(f'"{key}" is not a campaign key; `wpsync state list` shows the keys in the state')
     if api_key is None:
-        raise InputError("destroy needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
+        raise InputError(f"destroy needs the API key: set {ws.key_source}, or pass --api-key-file FILE")
     with (
         lock_state(ws.state, f"wpsync destroy {key}", timeout=ws.lock_timeout, notice=echo),
-        client_for(api_key) as client,
+        client_for(api_key, ws) as client,
     ):
         if ws.state.intents():
             from wpsync.apply.apply import settle_interrupted

@@ -10,10 +10,11 @@ purpose, not by the first apply.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wpsync.commands.resolve import Account
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import EXIT_ERROR, EXIT_OK, InputError, WpsyncError
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
@@ -32,18 +33,25 @@ class Check:
     detail: str
 
 
-def doctor_command(ws: Workspace, api_key: str | None, *, echo: Callable[[str], None]) -> int:
-    if api_key is None:
-        raise InputError("doctor needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
-    with client_for(api_key) as client:
-        checks = run_checks(client, ws)
-    width = max(len(c.name) for c in checks)
-    for check in checks:
-        mark = {True: "ok  ", False: "FAIL", None: "?   "}[check.ok]
-        echo(f"{mark}  {check.name.ljust(width)}  {check.detail}")
-    failed = [c for c in checks if c.ok is False]
+def doctor_command(accounts: Sequence[Account], *, echo: Callable[[str], None]) -> int:
+    """The checks of each account in turn (with several, each under its name, key variable and URL)."""
+    failed = 0
+    for number, account in enumerate(accounts):
+        ws, api_key = account.ws, account.key
+        if api_key is None:
+            raise InputError(f"doctor needs the API key: set {ws.key_source}, or pass --api-key-file FILE")
+        if account.name is not None:
+            company = f", company {ws.company_id}" if ws.company_id is not None else ""
+            echo(("\n" if number else "") + f"{account.name} (key in {ws.key_source}{company}):")
+        with client_for(api_key, ws) as client:
+            checks = run_checks(client, ws)
+        width = max(len(c.name) for c in checks)
+        for check in checks:
+            mark = {True: "ok  ", False: "FAIL", None: "?   "}[check.ok]
+            echo(f"{mark}  {check.name.ljust(width)}  {check.detail}")
+        failed += sum(c.ok is False for c in checks)
     echo("")
-    echo(f"{len(failed)} check(s) failed." if failed else "Everything wpsync relies on answered as expected.")
+    echo(f"{failed} check(s) failed." if failed else "Everything wpsync relies on answered as expected.")
     return EXIT_ERROR if failed else EXIT_OK
 
 

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from wpsync import failpoints
 from wpsync.apply.record import created
-from wpsync.commands.workspace import Workspace, client_for
+from wpsync.commands.resolve import Account
+from wpsync.commands.workspace import client_for
 from wpsync.errors import InputError
 from wpsync.files.from_api import document_from_payload, dumps
 from wpsync.files.loading import parse_source
@@ -32,19 +33,21 @@ def key_from_name(name: str) -> str:
 
 
 def import_command(
-    ws: Workspace,
-    api_key: str | None,
+    account: Account,
     campaign_id: int,
     campaign_key: str | None,
     *,
     force: bool,
     echo: Callable[[str], None],
 ) -> int:
+    """Import into ``account`` (its folder, state, key, URL and client company)."""
+    ws, api_key = account.ws, account.key
     if api_key is None:
-        raise InputError("import needs the API key: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
+        raise InputError(f"import needs the API key: set {ws.key_source}, or pass --api-key-file FILE")
+    root = account.settings.parent  # the repository: wpsync.toml and schema/ are there
     with (
         lock_state(ws.state, f"wpsync import {campaign_id}", timeout=ws.lock_timeout, notice=echo),
-        client_for(api_key) as client,
+        client_for(api_key, ws) as client,
     ):
         payload = client.get_campaign(campaign_id)
         chosen = campaign_key or key_from_name(str(payload.get("name", "")))
@@ -80,7 +83,7 @@ def import_command(
                 f"warning: campaign {campaign_id}: left out settings wpsync does not manage "
                 f"({', '.join(dropped)}); Woodpecker keeps their values"
             )
-        directive = schema_directive(ws.campaigns)
+        directive = schema_directive(ws.campaigns, root)
         header = f"# Imported from Woodpecker campaign {campaign_id}."
         text = dumps(document, header=f"{directive}\n{header}" if directive else header)
         loaded = parse_source(Source(chosen, path, text.encode()))
@@ -106,7 +109,7 @@ def import_command(
     )
     if directive is None:
         echo(
-            f"No {SCHEMA_FILE} beside {ws.campaigns}, so the file has no #:schema line for editors: "
+            f"No {root / SCHEMA_FILE}, so the file has no #:schema line for editors: "
             f"`wpsync schema > {SCHEMA_FILE}` (or `wpsync init`) writes it; later imports then point at it."
         )
     return 0

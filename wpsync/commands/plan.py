@@ -8,17 +8,20 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wpsync import __version__
 from wpsync.commands.gather import gather
 from wpsync.commands.workspace import STEP_SUMMARY_ENV, Workspace, client_for, environment
-from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem
+from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem, WpsyncError
 from wpsync.plan.codec import to_json
 from wpsync.plan.desired import Desired
 from wpsync.plan.facts import Facts
 from wpsync.plan.plan import Note, Plan
 from wpsync.plan.planner import PlanOptions, make_plan
-from wpsync.state.atomic import atomic_write_json
+
+if TYPE_CHECKING:
+    from wpsync.commands.resolve import Account
 
 SAVED_PLAN_KIND = "wpsync-plan"
 SUMMARY_MIN_ROOM = 4096  # below this not even a short plan fits: say so rather than add a stub
@@ -102,13 +105,8 @@ def render(plan: Plan, output_format: str, *, color: bool, warnings: Sequence[Pr
     return render_text(plan, color=color)
 
 
-def save_plan(plan: Plan, path: Path) -> None:
-    atomic_write_json(path, {"kind": SAVED_PLAN_KIND, "plan": to_json(plan)})
-
-
 def plan_command(
-    ws: Workspace,
-    api_key: str | None,
+    accounts: Sequence[Account],
     request: PlanRequest,
     *,
     output_format: str,
@@ -119,24 +117,45 @@ def plan_command(
     warn: Callable[[str], None],
     strict: bool = False,
 ) -> int:
+    """`wpsync plan` over the accounts (``wpsync.commands.resolve``): each planned by ``build_plan``,
+    side by side, shown as one plan — as its own plan when it is the one account of old."""
+    from wpsync.commands.fleet import markdown_within, plan_all, render_plans, save_plans, unnamed, worst
     from wpsync.files import lint_config
 
-    # The [lint] settings of the wpsync.toml beside the campaigns folder, for the files parsed here.
-    with lint_config.configured(lint_config.load(lint_config.config_path([ws.campaigns]))):
-        plan, warnings = build_plan(ws, api_key, request)
+    # The [lint] settings of wpsync.toml, for the files parsed here.
+    with lint_config.configured(lint_config.load(accounts[0].settings)):
+        results = plan_all(accounts, request)
+    failed = [(account, result) for account, result in results if isinstance(result, WpsyncError)]
+    if failed and unnamed(accounts):
+        raise failed[0][1]
+    for account, error in failed:
+        for line in error.lines():
+            warn(f"error: {account.name}: {line}")
+    if failed:
+        return worst([error.exit_code for _, error in failed])
+    planned = [(account, result) for account, result in results if not isinstance(result, WpsyncError)]
+    warnings = [problem for _, (_, found) in planned for problem in found]
     if strict and warnings:
         raise InputError([replace(problem, severity="error") for problem in warnings])
     for problem in warnings:
         warn(f"warning: {problem.render()}")
-    echo(render(plan, output_format, color=color, warnings=warnings))
+    plans = [(account, plan) for account, (plan, _) in planned]
+    if not plans:
+        echo("No account to plan.")
+        return EXIT_OK
+    echo(render_plans(plans, output_format, color=color, warnings=warnings))
     summary = environment().step_summary
     if summary is not None:
-        append_step_summary(plan, warnings, summary, warn)
+        append_markdown(
+            lambda room: markdown_within(plans, room, warnings),
+            summary,
+            warn,
+        )
     if out is not None:
-        save_plan(plan, out)
+        save_plans(plans, out)
         if output_format == "text":
             echo(f"\nSaved the plan to {out}; apply exactly it with `wpsync apply {out}`.")
-    return plan_exit_code(plan, detailed=detailed)
+    return worst([plan_exit_code(plan, detailed=detailed) for _, plan in plans])
 
 
 def append_step_summary(

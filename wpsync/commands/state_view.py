@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from wpsync.errors import EXIT_OK, InputError
 from wpsync.state.backend import StateStore, describe_location
 from wpsync.state.records import CampaignRecord
+
+if TYPE_CHECKING:
+    from wpsync.commands.resolve import Account
+    from wpsync.commands.workspace import Workspace
 
 STATE_VIEW_FORMAT = 1
 
@@ -49,18 +53,33 @@ def detail_json(record: CampaignRecord) -> dict[str, Any]:
     }
 
 
-def state_list(state: StateStore, *, output_format: str, echo: Callable[[str], None]) -> int:
-    recorded = state.keys()
-    records = [record for key in recorded if (record := state.read(key)) is not None]
+def state_list(accounts: Sequence[Account], *, output_format: str, echo: Callable[[str], None]) -> int:
+    """The records of each account; with named accounts, an ACCOUNT column (JSON: by account)."""
+    found = [(account, _records(account.ws.state)) for account in accounts]
+    named = any(account.name is not None for account in accounts)
     if output_format == "json":
-        payload = {"format_version": STATE_VIEW_FORMAT, "campaigns": [summary_json(r) for r in records]}
-        echo(json.dumps(payload, indent=2))
+        if not named:
+            campaigns = [summary_json(r) for r in found[0][1]]
+            echo(json.dumps({"format_version": STATE_VIEW_FORMAT, "campaigns": campaigns}, indent=2))
+            return EXIT_OK
+        by_account = {a.name: {"campaigns": [summary_json(r) for r in records]} for a, records in found}
+        echo(json.dumps({"format_version": STATE_VIEW_FORMAT, "accounts": by_account}, indent=2))
         return EXIT_OK
-    if not records:
-        echo(f"No campaigns recorded in {describe_location(state)}.")
+    if not any(records for _, records in found):
+        where = ", ".join(describe_location(account.ws.state) for account, _ in found)
+        echo(f"No campaigns recorded in {where}.")
         return EXIT_OK
-    rows = [("KEY", "CAMPAIGN", "STATUS", "STEPS", "APPLIED")] + [
-        (r.key, str(r.campaign_id), r.status, str(len(r.content_steps)), r.refreshed_at or "-")
+    head = ("ACCOUNT",) if named else ()
+    rows = [(*head, "KEY", "CAMPAIGN", "STATUS", "STEPS", "APPLIED")] + [
+        (
+            *((account.name or "",) if named else ()),
+            r.key,
+            str(r.campaign_id),
+            r.status,
+            str(len(r.content_steps)),
+            r.refreshed_at or "-",
+        )
+        for account, records in found
         for r in records
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -69,16 +88,42 @@ def state_list(state: StateStore, *, output_format: str, echo: Callable[[str], N
     return EXIT_OK
 
 
-def state_show(state: StateStore, key: str, *, output_format: str, echo: Callable[[str], None]) -> int:
-    record = state.read(key)
-    if record is None:
-        close = difflib.get_close_matches(key, state.keys(), n=1)
+def _records(state: StateStore) -> list[CampaignRecord]:
+    recorded = state.keys()
+    return [record for key in recorded if (record := state.read(key)) is not None]
+
+
+def _keys(account: Account) -> list[str]:
+    return account.ws.state.keys()
+
+
+def state_show(
+    accounts: Sequence[Account], key: str, *, output_format: str, echo: Callable[[str], None]
+) -> int:
+    """KEY's record in each account that holds one (a key may be in several accounts)."""
+    found = [(account, record) for account in accounts if (record := account.ws.state.read(key)) is not None]
+    if not found:
+        known = sorted({k for account in accounts for k in _keys(account)})
+        close = difflib.get_close_matches(key, known, n=1)
         hint = f'; did you mean "{close[0]}"?' if close else "; `wpsync state list` shows the recorded keys"
-        raise InputError(f"{key} is not in the state ({describe_location(state)}){hint}")
-    detail = detail_json(record)
+        where = ", ".join(describe_location(account.ws.state) for account in accounts)
+        raise InputError(f"{key} is not in the state ({where}){hint}")
     if output_format == "json":
-        echo(json.dumps({"format_version": STATE_VIEW_FORMAT, **detail}, indent=2))
+        if accounts[0].name is None:
+            echo(json.dumps({"format_version": STATE_VIEW_FORMAT, **detail_json(found[0][1])}, indent=2))
+        else:
+            by_account = {account.name: detail_json(record) for account, record in found}
+            echo(json.dumps({"format_version": STATE_VIEW_FORMAT, "accounts": by_account}, indent=2))
         return EXIT_OK
+    for number, (account, record) in enumerate(found):
+        if account.name is not None:
+            echo(("\n" if number else "") + f"in {account.name}:")
+        _show(record, echo)
+    return EXIT_OK
+
+
+def _show(record: CampaignRecord, echo: Callable[[str], None]) -> None:
+    detail = detail_json(record)
     echo(f"{record.key}: campaign {record.campaign_id}, {record.status}")
     echo(
         f"  applied:  {record.refreshed_at or '-'} (wpsync {record.tool_version or '?'}, serial {record.serial})"
@@ -92,10 +137,9 @@ def state_show(state: StateStore, key: str, *, output_format: str, echo: Callabl
         echo(
             f"    {step['position']:>2}. {step['type']:<8} id {step['id']}{versions}  hash {step['hash'][:12]}"
         )
-    return EXIT_OK
 
 
-def move_record(state: StateStore, old: str, new: str, *, echo: Callable[[str], None]) -> int:
+def move_record(ws: Workspace, old: str, new: str, *, echo: Callable[[str], None]) -> int:
     """The record (and applied content) of ``old`` now answers to ``new``; Woodpecker is not touched."""
     from wpsync.files.sources import key_problem
     from wpsync.state.backend import lock_state
@@ -104,7 +148,8 @@ def move_record(state: StateStore, old: str, new: str, *, echo: Callable[[str], 
         problem = key_problem(key)
         if problem is not None:
             raise InputError(f'"{key}" is not a campaign key: {problem}')
-    with lock_state(state, f"wpsync state mv {old} {new}", notice=echo):
+    state = ws.state
+    with lock_state(state, f"wpsync state mv {old} {new}", timeout=ws.lock_timeout, notice=echo):
         if state.intents():
             raise InputError(
                 "an earlier apply was interrupted; run `wpsync apply` (it settles first), then move"
@@ -114,6 +159,6 @@ def move_record(state: StateStore, old: str, new: str, *, echo: Callable[[str], 
             raise InputError(f"{old} is not in the state; `wpsync state list` shows the keys")
         state.move(old, new)
     echo(
-        f"Moved {old} → {new} (campaign {record.campaign_id}); the next plan compares campaigns/{new}.toml with it."
+        f"Moved {old} → {new} (campaign {record.campaign_id}); the next plan compares {ws.campaigns / (new + '.toml')} with it."
     )
     return 0

@@ -188,6 +188,9 @@ class Workspace:
     account: str | None = None
     api_url: str | None = None
     company_id: int | None = None  # an agency key acting for this client company (x-company-id)
+    # Where the key and the URL came from, for messages: a variable (and the wpsync.toml line naming it).
+    key_source: str = API_KEY_ENV
+    url_source: str = API_URL_ENV
 
 
 def workspace(campaigns: Path, state: Path, *, lock_timeout: float | None = None) -> Workspace:
@@ -284,13 +287,17 @@ def client_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> 
 
 
 def account_state(state: Path, url: str | None, account: str) -> StateStore:
-    """One account's own state: ``state/NAME``, or, in PostgreSQL, the workspace ``NAME`` under the
-    URL's own (``?workspace=W`` → ``W/NAME``), so accounts never share records, journal or lock."""
-    if url is None:
-        return open_state(state / account, None)
+    """One account's own state: ``state/NAME``, or, in PostgreSQL, its own workspace
+    (``account_state_url``), so accounts never share records, journal or lock."""
+    return open_state(state / account, None if url is None else account_state_url(url, account))
+
+
+def account_state_url(url: str, account: str) -> str:
+    """The PostgreSQL state of one account: the workspace ``NAME`` under the URL's own
+    (``?workspace=W`` → ``W/NAME``)."""
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     query["workspace"] = f"{query['workspace']}/{account}" if query.get("workspace") else account
-    return open_state(state / account, urlunsplit(parts._replace(query=urlencode(query))))
+    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from wpsync.errors import InputError, Problem
 from wpsync.files.lint_config import config_path, read_config
@@ -39,6 +40,34 @@ class AccountConfig:
     api_key_env: str
     api_url: str | None = None  # None: WOODPECKER_API_URL, or Woodpecker's own
     company_id: int | None = None  # an agency key acting for this client company (x-company-id)
+    # Where it is declared, for messages: the file, and the line of each field ("" for the table).
+    source: str = field(default="wpsync.toml", compare=False)
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def at(self, key: str = "") -> str:
+        """``wpsync.toml:7: accounts.acme.api_url``: where a value of this account was declared."""
+        line = dict(self.lines).get(key) or dict(self.lines).get("")
+        dotted = f"accounts.{self.name}" + (f".{key}" if key else "")
+        return f"{self.source}:{line}: {dotted}" if line else f"{self.source}: {dotted}"
+
+
+def same_server(url: str) -> str:
+    """One spelling for the URLs that reach the same server, so one account cannot pass for two:
+    scheme and host in any case, ``localhost`` for the loopback address, a default port, a trailing
+    slash (``HTTP://LocalHost:80/rest/`` and ``http://127.0.0.1/rest`` are the same place)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    if host in ("localhost", "::1") or host.startswith("127."):
+        host = "127.0.0.1"
+    if port == {"http": 80, "https": 443}.get(scheme):
+        port = None
+    where = f"{host}:{port}" if port is not None else host
+    return f"{scheme}://{where}{parts.path.rstrip('/')}"
 
 
 Found = list[tuple[tuple[str, ...], str]]
@@ -60,12 +89,23 @@ def load_accounts(path: Path) -> dict[str, AccountConfig]:
     if "accounts" not in document:
         return {}
     accounts, problems = parse(document["accounts"])
+    lines = index_lines(text)
     if problems:
-        lines = index_lines(text)
         raise InputError(
             [Problem(str(path), ".".join(loc), message, line_of(lines, loc)) for loc, message in problems]
         )
-    return accounts
+    return {
+        name: replace(
+            account,
+            source=str(path),
+            lines=tuple(
+                (key, found)
+                for key in ("", *ACCOUNT_KEYS)
+                if (found := lines.get(("accounts", name, key) if key else ("accounts", name)))
+            ),
+        )
+        for name, account in accounts.items()
+    }
 
 
 def parse(table: Any) -> tuple[dict[str, AccountConfig], Found]:
@@ -82,7 +122,8 @@ def parse(table: Any) -> tuple[dict[str, AccountConfig], Found]:
             accounts[name] = found
     seen: dict[tuple[str, str | None, int | None], str] = {}
     for name, account in accounts.items():
-        same = seen.setdefault((account.api_key_env, account.api_url, account.company_id), name)
+        url = same_server(account.api_url) if account.api_url is not None else None
+        same = seen.setdefault((account.api_key_env, url, account.company_id), name)
         if same != name:
             problems.append(
                 (

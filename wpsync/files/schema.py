@@ -185,11 +185,12 @@ def campaign_schema() -> JSON:
 SCHEMA_FILE = "schema/campaign.schema.json"  # where `wpsync init` writes it, beside campaigns/
 
 
-def schema_directive(campaigns: Path) -> str | None:
+def schema_directive(campaigns: Path, root: Path | None = None) -> str | None:
     """The `#:schema` line for a file in ``campaigns``: a relative path to the schema file of the user's
-    repository (beside the campaigns folder, where `wpsync init` puts it), or None when there is none —
-    a directive pointing at nothing makes editors report an error on every file."""
-    target = campaigns.parent / SCHEMA_FILE
+    repository ``root`` (default: the folder holding ``campaigns``, where `wpsync init` puts it; an
+    account's folder campaigns/NAME is one level deeper), or None when there is none — a directive
+    pointing at nothing makes editors report an error on every file."""
+    target = (campaigns.parent if root is None else root) / SCHEMA_FILE
     if not target.is_file():
         return None
     return "#:schema " + Path(os.path.relpath(target, campaigns)).as_posix()
