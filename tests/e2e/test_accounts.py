@@ -162,7 +162,8 @@ def test_a_key_is_only_needed_for_the_accounts_used(fleet: Fleet, monkeypatch: p
     missing = fleet.run("plan")
     assert missing.exit_code == 1
     assert (
-        "wpsync.toml:6: accounts.beta.api_key_env: the variable BETA_KEY is not set or empty" in missing.stderr
+        "wpsync.toml:6: accounts.beta.api_key_env: the variable BETA_KEY is not set or empty"
+        in missing.stderr
     )
     assert fleet.run("plan", "--account", "alpha", "--account", "gamma").exit_code == 0
 
