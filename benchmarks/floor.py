@@ -1,6 +1,6 @@
 """The floor a wpsync run is compared with: read and parse every campaign file, and nothing else.
 
-    python benchmarks/floor.py rtoml|tomllib|tomli DIR
+    python benchmarks/floor.py toml_rs|rtoml|tomllib|tomli DIR
 
 Run as its own process, like wpsync, so both include the interpreter's start-up. The work mirrors the
 least wpsync must do to know a file's content: read its bytes, decode them as UTF-8, parse the TOML.
@@ -14,6 +14,10 @@ from typing import Any
 
 
 def loader(name: str) -> Any:
+    if name == "toml_rs":
+        import toml_rs
+
+        return lambda text: toml_rs.loads(text, toml_version="1.0.0")  # as wpsync.files.toml10 reads
     if name == "rtoml":
         import rtoml
 
@@ -26,7 +30,7 @@ def loader(name: str) -> Any:
         import tomli  # type: ignore[import-not-found]
 
         return tomli.loads
-    raise SystemExit(f"unknown parser {name!r}: rtoml, tomllib or tomli")
+    raise SystemExit(f"unknown parser {name!r}: toml_rs, rtoml, tomllib or tomli")
 
 
 def main() -> int:

@@ -6,10 +6,12 @@ Generates N × 16-step campaigns (benchmarks/fleet.py), reads them once into mem
 all of them with each parser (median of --reps, after one warm-up), in this one process so the numbers
 compare. The candidates:
 
+- ``toml_rs``: what wpsync reads campaign files with (``wpsync.files.toml10``): the Rust ``toml``
+  crate told ``toml_version="1.0.0"``; TOML 1.0 exactly by the toml-test suite (tests/toml_test).
 - ``rtoml``: the Rust parser wpsync used first. Fast, but it accepts TOML 1.1 (newlines and trailing
   commas in inline tables), so a file could pass wpsync and fail every TOML 1.0 tool.
 - ``tomli``: the parser that became the standard library's ``tomllib``, TOML 1.0 exactly, from PyPI
-  where its wheels are compiled with mypyc.
+  where its wheels are compiled with mypyc; what wpsync used before toml_rs.
 - ``tomllib``: the standard library's pure-Python copy of tomli.
 - ``rtoml+1.0-scan``: rtoml plus the cheapest possible 1.0 check, a scan of every inline table for a
   newline or a trailing comma (what "keep rtoml and reject 1.1 syntax" costs at the very least; a real
@@ -50,9 +52,11 @@ def parsers() -> dict[str, Callable[[str], Any]]:
     import tomllib
 
     import rtoml
+    import toml_rs
     import tomli
 
     return {
+        "toml_rs": lambda text: toml_rs.loads(text, toml_version="1.0.0"),
         "rtoml": rtoml.loads,
         "tomli": tomli.loads,
         "tomllib": tomllib.loads,

@@ -18,5 +18,5 @@ def test_the_parser_comparison_runs() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    for name in ("rtoml", "tomli", "tomllib", "rtoml+1.0-scan"):
+    for name in ("toml_rs", "rtoml", "tomli", "tomllib", "rtoml+1.0-scan"):
         assert f"{name}: median" in done.stdout

@@ -41,7 +41,7 @@ action_type = "{action}"
 CASES: dict[str, tuple[str, list[str]]] = {
     "malformed TOML": (
         "name = \n",
-        ["1: invalid TOML: Invalid value (at line 1, column 8)"],
+        ["1: invalid TOML: string values must be quoted, expected literal string (at line 1, column 8)"],
     ),
     "unknown key with suggestion": (
         MINIMAL.replace("daily_enroll", "daily_enrol"),
