@@ -9,6 +9,14 @@ import pytest
 from wpsync.emulator.server import EmulatorHandle, running_emulator
 
 
+@pytest.fixture(autouse=True)
+def _stat_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # wpsync's stat cache (wpsync.statcache) goes to ~/.cache/wpsync by default: each test gets its own
+    # folder instead, so no test sees another's entries and nothing is left in the home folder. The
+    # variable is inherited by the wpsync processes tests start.
+    monkeypatch.setenv("WPSYNC_CACHE_DIR", str(tmp_path_factory.mktemp("stat-cache")))
+
+
 @pytest.fixture(scope="session")
 def _emulator_server() -> Iterator[EmulatorHandle]:
     # One server for the whole run (start and stop cost ~0.1 s); each test gets it reset.

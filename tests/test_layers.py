@@ -6,7 +6,7 @@
     review | woodpecker        renderers of a plan · the HTTP client and the facts it reads
     plan                       pure: the plan's inputs, the diff, the planner, the plan
     state | files              the recorded state · campaign files and the API bodies they compile to
-    errors, limits, logs, failpoints, bounded, __init__     shared by all
+    errors, limits, logs, failpoints, bounded, statcache, __init__     shared by all
 
 Every import counts, including those inside functions and under TYPE_CHECKING: a lazy import is a
 dependency too. A module may import its own layer and any layer below it.
@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"review", "woodpecker"},
     {"plan"},
     {"state", "files"},
-    {"errors", "limits", "logs", "failpoints", "bounded", "__init__"},
+    {"errors", "limits", "logs", "failpoints", "bounded", "statcache", "__init__"},
 ]
 RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
 ONLY_IMPORTERS = {"httpx": {"woodpecker", "emulator"}, "psycopg": {"state"}}

@@ -13,7 +13,8 @@ from wpsync import __version__
 from wpsync.errors import InputError, Problem
 from wpsync.files.sources import campaign_paths, read_source
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.state.backend import StateStore
+from wpsync.statcache import StatCache, stat_key
+from wpsync.state.backend import StateStore, describe_location
 from wpsync.state.records import Applied, CampaignRecord
 
 
@@ -38,18 +39,29 @@ def gather(
     files: list[Desired | Unchanged] = []
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    # The digest of a file whose stat has not changed since it was last hashed (wpsync.statcache): an
+    # unchanged file is then neither read nor hashed, whatever its size.
+    cache = StatCache(f"{campaigns.resolve()}\0{describe_location(state)}", __version__)
     for path in campaign_paths(campaigns):
         if keys is not None and path.stem not in keys:
             continue
+        record = records.get(path.stem)
+        name = str(path)
+        try:
+            seen = stat_key(path.stat())  # before reading: a change after it shows in the next stat
+        except OSError:
+            seen = None  # read_source says what is wrong
+        current = not reparse_all and record is not None and record.tool_version == __version__
+        if current and seen is not None and record is not None:
+            known = cache.get(name, seen)
+            if type(known) is str and known == record.source_digest:
+                files.append(Unchanged(path.stem, name, known))
+                continue
         source = read_source(path)  # one file's bytes at a time: a fleet's copy is never all in memory
-        record = records.get(source.key)
         digest = source.digest
-        if (
-            not reparse_all
-            and record is not None
-            and record.source_digest == digest
-            and record.tool_version == __version__
-        ):
+        if seen is not None:
+            cache.put(name, seen, digest)
+        if current and record is not None and record.source_digest == digest:
             files.append(Unchanged(source.key, source.display, digest))
             continue
         from wpsync.files.loading import parse_source
@@ -62,6 +74,7 @@ def gather(
             files.append(
                 desired_from(source.key, source.display, digest, loaded.campaign, recorded=record is not None)
             )
+    cache.save(whole=keys is None)
     if errors:
         raise InputError(errors)
     applied = {
