@@ -17,7 +17,7 @@ try:
     main(["plan"], standalone_mode=False)
 except SystemExit:
     pass
-print(__import__("json").dumps(sorted(m for m in ("pydantic", "httpx", "toml_rs", "deepdiff") if m in sys.modules)))
+print(__import__("json").dumps(sorted(m for m in ("pydantic", "httpx", "toml_rs", "tomllib", "deepdiff") if m in sys.modules)))
 """
 
 

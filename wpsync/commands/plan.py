@@ -14,7 +14,6 @@ from wpsync import __version__
 from wpsync.commands.gather import gather
 from wpsync.commands.workspace import STEP_SUMMARY_ENV, Workspace, client_for, environment
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem, WpsyncError
-from wpsync.plan.codec import to_json
 from wpsync.plan.desired import Desired
 from wpsync.plan.facts import Facts
 from wpsync.plan.plan import Note, Plan
@@ -95,6 +94,8 @@ def plan_exit_code(plan: Plan, *, detailed: bool) -> int:
 
 def render(plan: Plan, output_format: str, *, color: bool, warnings: Sequence[Problem] = ()) -> str:
     if output_format == "json":
+        from wpsync.plan.codec import to_json
+
         return json.dumps(to_json(plan), indent=2, ensure_ascii=False)
     if output_format == "markdown":
         from wpsync.review.markdown import render_markdown

@@ -16,9 +16,7 @@ loaders that parse campaign files, which know nothing of the CLI, lint with the 
 
 from __future__ import annotations
 
-import difflib
 import json
-import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wpsync.bounded import Unreadable, check_toml_nesting, read_regular
+from wpsync.bounded import Unreadable, read_regular
 from wpsync.errors import InputError, Problem
 from wpsync.files.toml_lines import index_lines, line_of
 from wpsync.limits import CONNECTION_NOTE_MAX, DAYS, MAX_CONFIG_FILE
@@ -100,13 +98,12 @@ def read_document(path: Path) -> tuple[dict[str, Any], str] | None:
         raise InputError(f"{path}: {exc.reason}") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    too_deep = check_toml_nesting(text)
-    if too_deep is not None:
-        raise InputError(f"{path}: {too_deep}; flatten the file")
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: invalid TOML: {exc}") from None
+    from wpsync.files import toml10  # the campaign files' parser: TOML 1.0 exactly, nesting bounded
+
+    document, problem = toml10.loads(text)
+    if document is None:
+        raise InputError(f"{path}: {problem}")
+    return document, text
 
 
 def problems_error(path: Path, text: str, problems: list[tuple[tuple[str, ...], str]]) -> InputError:
@@ -135,6 +132,8 @@ def parse(table: Any) -> tuple[LintConfig, list[tuple[tuple[str, ...], str]]]:
         return DEFAULT, [(("lint",), "must be a table: [lint]")]
     for key in table:
         if key not in _KEYS:
+            import difflib
+
             near = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f' (did you mean "{near[0]}"?)' if near else f"; known keys: {', '.join(_KEYS)}"
             problems.append((("lint", key), f'unknown key "{key}"{hint}'))

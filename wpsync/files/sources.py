@@ -62,11 +62,22 @@ class Source:
 
 
 def campaign_paths(directory: Path) -> list[Path]:
-    if not directory.is_dir():
+    return [directory / name for name in campaign_names(directory)]
+
+
+def campaign_names(directory: Path) -> list[str]:
+    """The names of the campaign files in ``directory``, sorted: every ``*.toml`` entry, as
+    ``directory.glob("*.toml")`` lists them (hidden ones too), without a Path object for each (at
+    10,000 files pathlib's sorting alone cost a no-change plan 0.1 s)."""
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(entry.name for entry in entries if entry.name.endswith(".toml"))
+    except (FileNotFoundError, NotADirectoryError):
         raise InputError(
             f"{directory}: no such directory; pass the folder of campaign files (default: campaigns/)"
-        )
-    return sorted(directory.glob("*.toml"))
+        ) from None
+    except OSError:
+        return []  # as glob() answers for a folder it may not list
 
 
 def skipped_entries(directory: Path, accounts: Collection[str] = ()) -> list[str]:
@@ -80,9 +91,9 @@ def skipped_entries(directory: Path, accounts: Collection[str] = ()) -> list[str
         return []
     skipped: list[str] = []
     for entry in entries:
+        if entry.name.startswith(".") or (entry.name.endswith(".toml") and not entry.is_dir()):
+            continue  # hidden, or a campaign file: the common case, decided without a Path
         path = directory / entry.name
-        if entry.name.startswith("."):
-            continue
         if entry.is_dir() and entry.name in accounts:
             continue  # an account's folder: read as its own campaigns folder
         if entry.is_dir():

@@ -11,7 +11,6 @@ sets ``WPSYNC_STATE_URL``. The variable's value is read where every variable is 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,8 @@ def parse(table: Any) -> tuple[StateConfig, list[tuple[tuple[str, ...], str]]]:
         return StateConfig(), [(("state",), "must be a table: [state]")]
     for key in table:
         if key not in _KEYS:
+            import difflib
+
             near = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f' (did you mean "{near[0]}"?)' if near else f"; known keys: {', '.join(_KEYS)}"
             problems.append((("state", key), f'unknown key "{key}"{hint}'))

@@ -50,6 +50,7 @@ class Unchanged:
     key: str
     file: str
     digest: str
+    serial: int | None = None  # the record's, when gather knew it without reading the record
 
 
 def canonical_head(campaign: Campaign) -> JSON:

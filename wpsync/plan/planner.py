@@ -61,10 +61,10 @@ def make_plan(
         )
     missing = [k for k, remote in facts.campaigns.items() if remote is None]
     for item in sorted(files, key=lambda f: f.key):
-        record = records.get(item.key)
         if isinstance(item, Unchanged) or item.key in moved_to:
-            unchanged += 1
+            unchanged += 1  # its record is not even looked up: gather may not have read it
             continue
+        record = records.get(item.key)
         if record is None:
             found = _check_accounts(item, facts, notes)
             refusals.extend(found)
@@ -127,9 +127,10 @@ def make_plan(
         notes.extend(_drift_notes(records, facts))
     if options.offline:
         notes.append(Note("", "offline", "planned offline from the recorded state; Woodpecker was not asked"))
+    known = {f.key: f.serial for f in files if isinstance(f, Unchanged) and f.serial is not None}
     binding = Binding(
         lineage=lineage,
-        serials={key: records[key].serial for key in sorted(records)}
+        serials={key: known[key] if key in known else records[key].serial for key in sorted(records)}
         | {f.key: 0 for f in files if f.key not in records},
         digests={f.key: f.digest for f in sorted(files, key=lambda f: f.key)},
         tool_version=tool_version,
@@ -151,7 +152,7 @@ def _moves(
     files: Sequence[Desired | Unchanged], records: Mapping[str, CampaignRecord], on_disk: set[str]
 ) -> list[Moved]:
     """A new file whose content equals exactly one recorded campaign whose file is gone: a rename."""
-    orphans = [r for key, r in records.items() if key not in on_disk]
+    orphans = [records[key] for key in records if key not in on_disk]  # only these are read
     moves: list[Moved] = []
     for item in files:
         if not isinstance(item, Desired) or item.key in records or not orphans:

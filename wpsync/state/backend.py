@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from wpsync.errors import StateLocked
-from wpsync.state.journal import Intent
 from wpsync.state.records import Applied, CampaignRecord
 from wpsync.state.store import StateDir
 
 if TYPE_CHECKING:
+    from wpsync.state.journal import Intent
     from wpsync.state.postgres import PgState
 
 STATE_URL_ENV = "WPSYNC_STATE_URL"

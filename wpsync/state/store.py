@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wpsync.errors import StateError
 from wpsync.state.atomic import atomic_write_files, atomic_write_json, dumps, fsync_dir, read_json
-from wpsync.state.journal import Intent, intent_from_json, intent_to_json
 from wpsync.state.records import (
     FORMAT,
     Applied,
@@ -35,6 +34,9 @@ from wpsync.state.records import (
     record_from_json,
     record_to_json,
 )
+
+if TYPE_CHECKING:  # the journal loads only when an intent is written or found
+    from wpsync.state.journal import Intent
 
 META_FILE = "wpsync-state.json"
 APPLIED_SUFFIX = ".applied.json"
@@ -64,6 +66,8 @@ class StateDir:
             check_format(meta_path, meta.get("format"))
             self._lineage = meta["lineage"]
         elif create:
+            import uuid  # it imports platform: only a state's first write needs it
+
             self._lineage = str(uuid.uuid4())
             atomic_write_json(meta_path, {"format": FORMAT, "lineage": self._lineage})
         return self._lineage
@@ -153,6 +157,8 @@ class StateDir:
             self.make_durable(key)
             self._unsynced.discard(key)
         self._clear_later.discard(key)
+        from wpsync.state.journal import intent_to_json
+
         atomic_write_json(self.intent_path(key), intent_to_json(intent))
 
     def clear_intent(self, key: str) -> None:
@@ -168,6 +174,8 @@ class StateDir:
     def intents(self) -> dict[str, Intent]:
         if not self.root.is_dir():
             return {}
+        from wpsync.state.journal import intent_from_json
+
         return {
             path.name[: -len(INTENT_SUFFIX)]: intent_from_json(str(path), read_json(path))
             for path in sorted(self.root.glob(f"*{INTENT_SUFFIX}"))
