@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC
 from wpsync.plan.actions import Action, CreateCampaign
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.plan.existing import Options, plan_existing
 from wpsync.plan.facts import Facts
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
 from wpsync.state.records import Applied, CampaignRecord
@@ -91,6 +90,10 @@ def make_plan(
         if item.key in facts.campaigns and facts.campaigns[item.key] is None:
             refusals.append(_missing(item, record, len(missing), len(facts.campaigns)))
             continue
+        # Loaded for the first changed recorded campaign: a plan of unchanged ones never needs the diff
+        # and the edit planner (a tenth of a no-change plan's instructions).
+        from wpsync.plan.existing import Options, plan_existing
+
         planned = plan_existing(
             item,
             record,

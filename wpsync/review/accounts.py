@@ -14,11 +14,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from wpsync.errors import Problem
 from wpsync.plan.plan import Action, Moved, Note, Plan, Refusal
-from wpsync.review.markdown import COMMENT_LIMIT, Measure, render_markdown
 from wpsync.review.text import render_text
+
+if TYPE_CHECKING:  # the markdown renderer loads only for markdown: a text plan never needs it
+    from wpsync.review.markdown import Measure
 
 _FOLDER = "\x00"  # stands for the account's folder name while descriptions are compared
 _ID = re.compile(r"\bcampaign \d+\b")
@@ -109,11 +112,13 @@ def shared_changes(plans: Sequence[AccountPlan]) -> list[tuple[str, str, list[st
 def render_accounts_markdown(
     plans: Sequence[AccountPlan],
     *,
-    limit: int = COMMENT_LIMIT,
+    limit: int | None = None,
     warnings: Sequence[Problem] = (),
     measure: Measure = "chars",
 ) -> str:
-    """One comment for the repository: per-account summary lines, then each change once."""
+    """One comment for the repository: per-account summary lines, then each change once. ``limit``:
+    the comment's size (default: the pull-request comment limit, COMMENT_LIMIT)."""
+    from wpsync.review.markdown import COMMENT_LIMIT, render_markdown
 
     changes = _changes(plans, color=False)
     actions: list[Action] = []
@@ -143,7 +148,7 @@ def render_accounts_markdown(
     warnings = _grouped_warnings(plans, changes, warnings)
     return render_markdown(
         plan,
-        limit=limit,
+        limit=COMMENT_LIMIT if limit is None else limit,
         warnings=warnings,
         measure=measure,
         title=combined_summary(plans),
