@@ -8,6 +8,14 @@ import pytest
 
 from wpsync.emulator.server import EmulatorHandle, running_emulator
 
+NOW = "2026-12-07T08:00:00Z"  # a Monday, 09:00 in Warsaw: every plan's timelines start here
+
+
+@pytest.fixture(autouse=True)
+def _fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans forecast from "now": the same instant in every test keeps outputs and goldens the same."""
+    monkeypatch.setenv("WPSYNC_NOW", NOW)
+
 
 @pytest.fixture(autouse=True)
 def _stat_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

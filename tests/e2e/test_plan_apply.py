@@ -80,6 +80,8 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
         "targets",
         "binding",
         "account",
+        "forecasts",
+        "mailboxes",
     }
 
 

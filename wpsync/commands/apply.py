@@ -81,7 +81,7 @@ def prepare(
         with client_for(api_key, ws) as client:
             settle_interrupted(ws.state, client, echo)
     if saved is None:
-        plan, _ = build_plan(ws, api_key, request)
+        plan, _ = build_plan(ws, api_key, replace(request, forecast_reads=False))
         return plan
     plan_file, plan = saved
     moved = what_moved(plan, ws)

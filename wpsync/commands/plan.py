@@ -6,12 +6,13 @@ import json
 import os
 import stat
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync import __version__
-from wpsync.commands.gather import gather
+from wpsync.commands.gather import Inputs, gather
 from wpsync.commands.workspace import STEP_SUMMARY_ENV, Workspace, client_for, environment
 from wpsync.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, InputError, Problem, WpsyncError
 from wpsync.plan.desired import Desired
@@ -21,6 +22,9 @@ from wpsync.plan.planner import PlanOptions, make_plan
 
 if TYPE_CHECKING:
     from wpsync.commands.resolve import Account
+
+if TYPE_CHECKING:
+    from wpsync.woodpecker.client import WoodpeckerClient
 
 SAVED_PLAN_KIND = "wpsync-plan"
 SUMMARY_MIN_ROOM = 4096  # below this not even a short plan fits: say so rather than add a stub
@@ -33,6 +37,9 @@ class PlanRequest:
     make_editable: bool = False
     leave_editable: bool = False
     targets: tuple[str, ...] = ()  # `--target KEY`: plan only these campaigns
+    # The forecast's own reads (prospect counts, other campaigns' loads); apply, which shows the plan
+    # only to confirm it, goes without them and makes exactly the reads it always made.
+    forecast_reads: bool = True
 
 
 def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tuple[Plan, list[Problem]]:
@@ -48,11 +55,7 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
     # Nothing changed and no drift report asked for: no decision needs Woodpecker, so do not even
     # build a client (httpx and a TLS context cost a no-change plan more than everything else).
     needs_facts = request.refresh_all or any(isinstance(f, Desired) for f in inputs.files)
-    if not offline and api_key is not None and needs_facts:
-        from wpsync.woodpecker.refresh import refresh
-
-        with client_for(api_key, ws) as client:
-            facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
+    online = not offline and api_key is not None and needs_facts
     options = PlanOptions(
         recorded_account=ws.state.account(),
         make_editable=request.make_editable,
@@ -60,15 +63,22 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
         offline=offline,
         report_drift=request.refresh_all and not offline,
     )
-    plan = make_plan(
-        inputs.files,
-        inputs.records,
-        inputs.applied,
-        facts,
-        options,
-        lineage=inputs.lineage,
-        tool_version=__version__,
-    )
+    with client_for(api_key, ws) if online and api_key is not None else nullcontext() as client:
+        if client is not None:
+            from wpsync.woodpecker.refresh import refresh
+
+            facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
+        plan = make_plan(
+            inputs.files,
+            inputs.records,
+            inputs.applied,
+            facts,
+            options,
+            lineage=inputs.lineage,
+            tool_version=__version__,
+        )
+        if plan.actions:
+            plan = _forecast(plan, inputs, facts, ws, client, reads=request.forecast_reads)
     if request.targets:
         plan = replace(plan, targets=tuple(sorted(set(request.targets))))
     interrupted = ws.state.intents()
@@ -84,6 +94,21 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
         )
         plan = replace(plan, notes=plan.notes + notes)
     return plan, inputs.warnings
+
+
+def _forecast(
+    plan: Plan, inputs: Inputs, facts: Facts, ws: Workspace, client: WoodpeckerClient | None, *, reads: bool
+) -> Plan:
+    from datetime import UTC, datetime
+
+    from wpsync.commands.forecast import with_forecast
+    from wpsync.files import lint_config
+
+    now = environment().now or datetime.now(UTC)
+    limit = lint_config.active().max_daily_sends_per_mailbox
+    return with_forecast(
+        plan, inputs, facts, ws.state, client if reads else None, now=now, limit=limit, reads=reads
+    )
 
 
 def plan_exit_code(plan: Plan, *, detailed: bool) -> int:

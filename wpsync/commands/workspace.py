@@ -11,6 +11,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ LOG_ENV = "WPSYNC_LOG"
 DEBUG_ENV = "WPSYNC_DEBUG"
 NO_COLOR_ENV = "NO_COLOR"
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+NOW_ENV = "WPSYNC_NOW"  # the instant a plan's timelines start from, instead of the clock
 LOG_LEVELS = ("debug", "info", "warning", "error")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
@@ -55,6 +57,8 @@ class Environment:
     allow_http     WPSYNC_ALLOW_HTTP: accept plain http:// to any host (1/true/yes/on)
     state_url      WPSYNC_STATE_URL: a postgresql:// URL of a shared state; None: the state/ folder.
                    Never shown: its password is registered as a secret, like the key
+    now            WPSYNC_NOW: an ISO 8601 instant with its offset (2026-12-07T09:00:00Z), the "now" a
+                   plan's timelines start from (reproducible plans); None: the clock
     """
 
     api_key: str | None = None
@@ -68,6 +72,7 @@ class Environment:
     debug: bool = False
     allow_http: bool = False
     state_url: str | None = None
+    now: datetime | None = None
 
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -92,6 +97,7 @@ class Environment:
             level = None
         summary = env.get(STEP_SUMMARY_ENV, "")
         state_url = _state_url(env, STATE_URL_ENV, problems)
+        now = _instant(env.get(NOW_ENV, "").strip(), problems)
         if problems:
             raise InputError([Problem("", "", line) for line in problems])
         return cls(
@@ -106,7 +112,23 @@ class Environment:
             debug=debug,
             allow_http=allow_http,
             state_url=state_url,
+            now=now,
         )
+
+
+def _instant(raw: str, problems: list[str]) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        found = datetime.fromisoformat(raw)
+    except ValueError:
+        found = None
+    if found is None or found.tzinfo is None:
+        problems.append(
+            f"{NOW_ENV} must be an ISO 8601 instant with its offset, e.g. 2026-12-07T09:00:00Z; not {raw!r}"
+        )
+        return None
+    return found
 
 
 def _flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from wpsync.emulator import payload, stats
+from wpsync.emulator import payload, prospects, stats
 from wpsync.emulator.checks import add_step_conflicts, create_conflicts
 from wpsync.emulator.edit_routes import EditRoutes
 from wpsync.emulator.gate import Gate
@@ -67,6 +67,7 @@ class Api(EditRoutes):
             route("POST", f"{campaign}/pause", self.pause),
             route("POST", f"{campaign}/stop", self.stop),
             route("GET", "/rest/v1/campaign_list", self.campaign_list),
+            route("GET", "/rest/v1/prospects", self.prospects),
             route("GET", "/rest/v1/me", self.me),
             route("GET", "/rest/v2/mailboxes", self.mailboxes),
             route("GET", "/rest/v2/linkedin_accounts", self.linkedin_accounts),
@@ -174,6 +175,12 @@ class Api(EditRoutes):
         if not rows:
             return empty_list(self.emulator.controls_for(request.scope["wpsync.account"]).empty_list)
         return JSONResponse(rows)
+
+    async def prospects(self, request: Request) -> Response:
+        controls = self.emulator.controls_for(request.scope["wpsync.account"])
+        return prospects.prospects(
+            request, self.account(request), controls.empty_list, controls.prospects_total
+        )
 
     async def me(self, request: Request) -> Response:
         account = request.scope["wpsync.account"]

@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from wpsync.emulator import payload
 from wpsync.emulator.gate import resolve_account
+from wpsync.emulator.prospects import PROSPECTS_TOTAL_FORMS
 from wpsync.emulator.runtime import (
     DEFAULT_TIMEOUT_SECONDS,
     EMPTY_LIST_FORMS,
@@ -133,6 +134,7 @@ class Hooks:
                 route("POST", f"{campaign}/flags", self.flags),
                 route("POST", "/_emulator/companies", self.company),
                 route("POST", "/_emulator/empty_list", self.empty_list),
+                route("POST", "/_emulator/prospects_total", self.prospects_total),
                 route("POST", "/_emulator/latency", self.latency),
                 route("POST", "/_emulator/faults", self.fault),
                 route("GET", "/_emulator/requests", self.requests),
@@ -266,6 +268,13 @@ class Hooks:
         if isinstance(body, Response):
             return body
         self.emulator.controls_for(request.scope["wpsync.account"]).empty_list = body["form"]
+        return JSONResponse({"form": body["form"]})
+
+    async def prospects_total(self, request: Request) -> Response:
+        body = await _read(request, {"form": _one_of(PROSPECTS_TOTAL_FORMS)}, {})
+        if isinstance(body, Response):
+            return body
+        self.emulator.controls_for(request.scope["wpsync.account"]).prospects_total = body["form"]
         return JSONResponse({"form": body["form"]})
 
     async def latency(self, request: Request) -> Response:

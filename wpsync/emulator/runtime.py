@@ -74,6 +74,7 @@ class Controls:
     faults: list[Fault] = field(default_factory=list)
     requests: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
     empty_list: str = "message"
+    prospects_total: str = "header"  # "no_header": GET /v1/prospects leaves out X-Total-Count
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         """The first armed fault matching this request, with one use consumed."""

@@ -234,6 +234,11 @@ class EmulatorHandle:
         campaigns."}``, the default) or ``"no_content"`` (204)."""
         return self.hook("POST", "/empty_list", {"form": form}, api_key=api_key)
 
+    def set_prospects_total(self, form: str, *, api_key: str | None = None) -> Any:
+        """Whether ``GET /v1/prospects`` carries ``X-Total-Count``: ``"header"`` (the default) or
+        ``"no_header"`` (a client must then say "unknown")."""
+        return self.hook("POST", "/prospects_total", {"form": form}, api_key=api_key)
+
     def add_company(self, company_id: int, name: str, *, api_key: str | None = None) -> Any:
         """Register a client company under the agency (HQ) key: requests with that key and
         ``x-company-id: company_id`` then act for the company's own, separate account."""

@@ -9,6 +9,7 @@ whatever reads them.
     business_days = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
     max_sequence_days = 30                               # first step to last, adding up followup_after
     connection_note_warn_at = 280                        # of the 300 a connection note may hold
+    max_daily_sends_per_mailbox = 200                    # projected emails a day, all campaigns together
 
 The CLI loads the file once per run and makes it the active configuration (a context variable), so the
 loaders that parse campaign files, which know nothing of the CLI, lint with the team's settings.
@@ -30,8 +31,15 @@ from wpsync.files.toml_lines import index_lines, line_of
 from wpsync.limits import CONNECTION_NOTE_MAX, DAYS, MAX_CONFIG_FILE
 
 CONFIG_FILE = "wpsync.toml"
-_KEYS = ("business_hours", "business_days", "max_sequence_days", "connection_note_warn_at")
+_KEYS = (
+    "business_hours",
+    "business_days",
+    "max_sequence_days",
+    "connection_note_warn_at",
+    "max_daily_sends_per_mailbox",
+)
 MAX_SEQUENCE_DAYS_CEILING = 3650
+MAX_DAILY_SENDS_CEILING = 100_000
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,9 @@ class LintConfig:
     business_days: tuple[str, ...] = DAYS[:5]
     max_sequence_days: int = 30
     connection_note_warn_at: int = 280
+    # Woodpecker's default enrolment (50 a day) over a 4-email sequence reaches it and is not warned; past it a
+    # mailbox sends more cold email a day than deliverability guidance advises (docs/lints.md).
+    max_daily_sends_per_mailbox: int = 200
 
     def describe(self) -> str:
         """ "08:00–18:00, Mon–Fri"."""
@@ -145,6 +156,7 @@ def parse(table: Any) -> tuple[LintConfig, list[tuple[tuple[str, ...], str]]]:
     for key, low, high in (
         ("max_sequence_days", 1, MAX_SEQUENCE_DAYS_CEILING),
         ("connection_note_warn_at", 1, CONNECTION_NOTE_MAX),
+        ("max_daily_sends_per_mailbox", 1, MAX_DAILY_SENDS_CEILING),
     ):
         if key in table:
             value = table[key]

@@ -6,6 +6,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from wpsync.plan.actions import ACTION_KINDS, Action, CreateCampaign, FieldChange
+from wpsync.plan.forecast import forecast_from_json, forecast_json, load_from_json, load_json
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
 
 JSON = dict[str, Any]
@@ -26,6 +27,8 @@ def to_json(plan: Plan) -> JSON:
         "notes": [asdict(n) for n in plan.notes],
         "binding": asdict(plan.binding),
         "account": plan.account,
+        "forecasts": [forecast_json(f) for f in plan.forecasts],
+        "mailboxes": [load_json(m) for m in plan.mailboxes],
     }
 
 
@@ -61,6 +64,9 @@ def from_json(data: JSON) -> Plan:
         moves=tuple(Moved(**m) for m in data.get("moves", [])),
         account=data.get("account"),
         targets=tuple(data.get("targets", ())),
+        # Plans saved before forecasts existed have none: they apply the same.
+        forecasts=tuple(forecast_from_json(f) for f in data.get("forecasts", ())),
+        mailboxes=tuple(load_from_json(m) for m in data.get("mailboxes", ())),
     )
 
 

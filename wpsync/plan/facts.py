@@ -15,6 +15,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class StepResults:
+    """One EMAIL step's counters in the v1 stats, all versions together; None where not reported."""
+
+    sent: int | None  # emailSend: prospects the step was sent to
+    queued: int | None  # toSend: prospects waiting for it
+    opened: int | None = None
+    replied: int | None = None
+
+
+@dataclass(frozen=True)
 class RemoteCampaign:
     """What Woodpecker reports about one campaign now."""
 
@@ -24,6 +34,8 @@ class RemoteCampaign:
     last_step_processed: int | None  # None: unknown
     processed: tuple[int | None, ...] = ()  # per content step, in order; () when not read
     prospects: int | None = None  # in the campaign, when the stats say
+    results: tuple[StepResults | None, ...] = ()  # per content step; None: not reported (LINKEDIN)
+    working_days: bool | None = None  # settings.count_followup_delay_in_working_days, when reported
 
 
 @dataclass(frozen=True)

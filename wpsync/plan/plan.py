@@ -26,6 +26,7 @@ from wpsync.plan.actions import (
     UpdateVersion,
     UpdateWindows,
 )
+from wpsync.plan.forecast import Forecast, MailboxLoad
 
 __all__ = [
     "Action",
@@ -155,6 +156,8 @@ class Plan:
     moves: tuple[Moved, ...] = ()
     account: str | None = None  # the key's account, when the plan read it (recorded by apply)
     targets: tuple[str, ...] = ()  # `--target KEY`: only these campaigns were considered
+    forecasts: tuple[Forecast, ...] = ()  # when, who, how much: per campaign created or changed
+    mailboxes: tuple[MailboxLoad, ...] = ()  # projected daily sends that change, or are over the limit
 
     @property
     def has_changes(self) -> bool:
@@ -182,7 +185,7 @@ class Plan:
         }
 
     def summary(self) -> str:
-        return self._summary() + _targets_note(self.targets)
+        return self._summary() + _targets_note(self.targets) + _volume_note(self.mailboxes)
 
     def _summary(self) -> str:
         c = self.counts()
@@ -209,6 +212,17 @@ def _targets_note(targets: tuple[str, ...]) -> str:
     if not targets:
         return ""
     return f" Targeted: only {', '.join(targets)}; other campaigns were not considered."
+
+
+def _volume_note(loads: tuple[MailboxLoad, ...]) -> str:
+    """The summary says when a change pushes a mailbox over its daily limit (wpsync.plan.volume)."""
+    pushed = [load for load in loads if load.pushed_over]
+    if not pushed:
+        return ""
+    shown = ", ".join(f"{load.mailbox} ({load.after}/day)" for load in pushed[:5])
+    more = f" and {len(pushed) - 5} more" if len(pushed) > 5 else ""
+    it = "mailbox" if len(pushed) == 1 else "mailboxes"
+    return f" ⚠ Pushes {it} {shown}{more} over the {pushed[0].limit} emails/day limit."
 
 
 def _count(n: int, noun: str, what: str, *, plural: str = "s") -> str:

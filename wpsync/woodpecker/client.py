@@ -9,6 +9,7 @@
     run(id) / pause(id) / stop(id)  POST /v2/campaigns/{id}/run|pause|stop      None
     list_campaigns(status=None)    GET  /v1/campaign_list[?status=A,B]         list of campaigns
     campaign_item(id)              GET  /v1/campaign_list?id={id}              that campaign's entry, stats
+    prospect_count(id)             GET  /v1/prospects?campaigns_id={id}&per_page=1   X-Total-Count, or None
     update_campaign(id, patch)     PATCH /v2/campaigns/{id}                    the full campaign payload
     update_step(id, step, body)    PATCH /v2/campaigns/{id}/steps/{step}       the full campaign payload
     update_version(id, s, v, p)    PATCH …/steps/{step}/versions/{version}     the full campaign payload
@@ -65,6 +66,7 @@ from wpsync.woodpecker.errors import (
     bad_success_body,
     maybe_committed,
 )
+from wpsync.woodpecker.stats import total_count
 from wpsync.woodpecker.transport import (
     COMPANY_HEADER,
     ApiKeyAuth,
@@ -234,6 +236,28 @@ class WoodpeckerClient:
                 maybe_committed=False,
             )
         return found[0]
+
+    def prospect_count(self, campaign_id: int) -> int | None:
+        """How many prospects the campaign has: ``X-Total-Count`` of ``GET /v1/prospects?campaigns_id=ID``
+        with one prospect a page (api-notes.md, "Newer evidence"). An empty answer (204, or 200 with a
+        ``{"message"}``, or ``[]``) is 0; prospects without a readable header are None: unknown."""
+        cid = _campaign_id(campaign_id)
+        params = {"campaigns_id": str(cid), "page": "1", "per_page": "1"}
+        response = self._sender.send(
+            "GET", "/v1/prospects", subject=f"campaign {cid}'s prospects", params=params
+        )
+        total = total_count(response.headers.get("x-total-count"))
+        if response.status_code == 204 or not response.content.strip():
+            return 0 if total is None else total
+        try:
+            data = json_loads(response.content, "the answer", MAX_ANSWER_NESTING)
+        except ValueError:
+            return total  # the header, if any, still says it; the body is not needed
+        if isinstance(data, dict) and set(data) == {"message"}:
+            return 0 if total is None else total  # v1's "empty dataset" in words
+        if isinstance(data, list) and not data:
+            return 0 if total is None else total
+        return total
 
     # -- edits in place (v2; DRAFT or EDITED only) -------------------------------------------------
 

@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.plan.facts import Facts, RemoteCampaign, Unreadable
+from wpsync.plan.facts import Facts, RemoteCampaign, StepResults, Unreadable
 from wpsync.state.records import CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.remote import read_steps
-from wpsync.woodpecker.stats import account_identity, processed_by_step, prospects
+from wpsync.woodpecker.stats import account_identity, processed_by_step, prospects, results_by_step
 
 
 def get_or_none(client: WoodpeckerClient, campaign_id: int) -> dict[str, Any] | None:
@@ -47,11 +47,13 @@ def remote_from(payload: dict[str, Any], item: Callable[[], dict[str, Any]]) -> 
     if status == "DRAFT" or count == 0:
         processed: tuple[int | None, ...] = (0,) * count
         people: int | None = 0 if status == "DRAFT" else None
+        results: tuple[StepResults | None, ...] = ()
     else:
         stats = item()
         types = [str(c["type"]) for c in steps.contents]
         subjects = [first_subject(c) for c in steps.contents]
         processed, people = processed_by_step(stats, types, subjects), prospects(stats)
+        results = results_by_step(stats, types, subjects)
     return RemoteCampaign(
         status=status,
         step_ids=tuple(s.id for s in steps.records),
@@ -59,7 +61,16 @@ def remote_from(payload: dict[str, Any], item: Callable[[], dict[str, Any]]) -> 
         last_step_processed=processed[-1] if processed else 0,
         processed=processed,
         prospects=people,
+        results=results,
+        working_days=_working_days(payload),
     )
+
+
+def _working_days(payload: dict[str, Any]) -> bool | None:
+    """A live setting the spec does not list (api-notes.md, "Newer evidence"): read when it is a bool."""
+    settings = payload.get("settings")
+    value = settings.get("count_followup_delay_in_working_days") if isinstance(settings, dict) else None
+    return value if isinstance(value, bool) else None
 
 
 def first_subject(content: dict[str, Any]) -> str | None:

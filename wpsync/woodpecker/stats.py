@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from wpsync.plan.facts import StepResults
+
 JSON = dict[str, Any]
 
 
@@ -52,6 +54,39 @@ def processed_by_step(
         if (sent or 0) + (waiting or 0) > 0:
             found[index] = (sent or 0) + (waiting or 0)
     return tuple(found)
+
+
+def results_by_step(
+    item: JSON, types: Sequence[str], subjects: Sequence[str | None]
+) -> tuple[StepResults | None, ...]:
+    """Each EMAIL step's counters (sent, queued, opens, replies; all versions together), lined up as
+    ``processed_by_step`` lines them up; None for a LINKEDIN step or when the entries do not line up.
+    A counter missing or of the wrong type is None: "unknown", never 0."""
+    stats: JSON = item["stats"] if isinstance(item.get("stats"), dict) else {}
+    emails = stats.get("emails", item.get("emails"))
+    email_steps = [i for i, kind in enumerate(types) if kind == "EMAIL"]
+    found: list[StepResults | None] = [None] * len(types)
+    if not isinstance(emails, list) or len(emails) != len(email_steps):
+        return tuple(found)
+    for entry, index in zip(emails, email_steps, strict=True):
+        subject = entry.get("subject") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or (
+            isinstance(subject, str) and subjects[index] and subject.strip() != str(subjects[index]).strip()
+        ):
+            return tuple(None for _ in types)  # they do not line up: trust none of them
+        found[index] = StepResults(
+            _count(entry.get("emailSend")),
+            _count(entry.get("toSend")),
+            _count(entry.get("open")),
+            _count(entry.get("reply")),
+        )
+    return tuple(found)
+
+
+def total_count(header: str | None) -> int | None:
+    """``X-Total-Count`` of a v1 list (api-notes.md, "Newer evidence"): a whole number, or None."""
+    text = (header or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 def prospects(item: JSON) -> int | None:
