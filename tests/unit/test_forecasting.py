@@ -76,7 +76,9 @@ def create(key: str, enroll: int, mailboxes: list[int]) -> CreateCampaign:
         "settings": {"timezone": "Europe/Warsaw", "daily_enroll": enroll},
         "steps": {"type": "START", "followup": chain},
     }
-    return CreateCampaign(key, f"campaigns/{key}.toml", json.dumps(body), {}, "h", ("a", "b"))
+    return CreateCampaign(
+        key, f"campaigns/{key}.toml", json.dumps(body), head(enroll, mailboxes), "h", ("a", "b")
+    )
 
 
 def test_a_created_campaign_gets_its_timeline_and_volume_and_no_people() -> None:

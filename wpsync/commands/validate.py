@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wpsync.errors import EXIT_ERROR, EXIT_OK, Problem
 from wpsync.files.loading import parse_source
 from wpsync.files.sources import campaign_paths, read_source
+
+if TYPE_CHECKING:
+    from wpsync.plan.volume import Load
 
 # The JSON report's shape: {"format_version", "files", "problems": [{"file", "line", "path", "severity",
 # "message"}]}. Fields may be added within a version; none removed or changed in meaning.
@@ -33,8 +37,53 @@ def files_of(paths: list[Path]) -> list[Path]:
 
 
 def problems_of(files: list[Path]) -> list[Problem]:
-    # One file at a time, keeping only its problems: a fleet's parsed campaigns are never all in memory.
-    return [problem for path in files for problem in parse_source(read_source(path)).problems]
+    # One file at a time, keeping only its problems and its sending load: a fleet's parsed campaigns are
+    # never all in memory.
+    from wpsync.plan.desired import canonical_head
+    from wpsync.plan.volume import load_of
+
+    problems: list[Problem] = []
+    loads: list[tuple[Path, str, Load]] = []
+    for path in files:
+        loaded = parse_source(read_source(path))
+        problems.extend(loaded.problems)
+        if loaded.campaign is not None:
+            types = [step.type for step in loaded.campaign.steps]
+            load = load_of(loaded.source.key, canonical_head(loaded.campaign), types)
+            loads.append((path.parent, loaded.source.display, load))
+    return problems + volume_warnings(loads)
+
+
+def volume_warnings(loads: list[tuple[Path, str, Load]]) -> list[Problem]:
+    """The mailbox lint, over every campaign sharing a mailbox: one warning in each campaign file that
+    sends from a mailbox whose projected emails a day exceed ``[lint] max_daily_sends_per_mailbox``.
+    Mailbox ids are an account's own: each folder (an account's) is summed apart."""
+    from wpsync.files.lint_config import active
+    from wpsync.plan.volume import totals
+
+    limit = active().max_daily_sends_per_mailbox
+    found: list[Problem] = []
+    for folder in sorted({folder for folder, _, _ in loads}):
+        mine = [(file, load) for where, file, load in loads if where == folder]
+        files = {load.key: file for file, load in mine}
+        daily = {load.key: load.daily for _, load in mine}
+        for mailbox, (total, keys) in sorted(totals(load for _, load in mine).items()):
+            if total <= limit:
+                continue
+            shares = ", ".join(f"{key} {daily[key]}" for key in keys)
+            for key in keys:
+                found.append(
+                    Problem(
+                        files[key],
+                        "email_account_ids",
+                        f"mailbox {mailbox} would send up to {total} emails a day ({shares}: daily_enroll × "
+                        f"EMAIL steps, daily_enroll taken as per mailbox), over the {limit} of [lint] "
+                        "max_daily_sends_per_mailbox in wpsync.toml; lower daily_enroll, spread the "
+                        "campaigns over more mailboxes, or raise the limit",
+                        severity="warning",
+                    )
+                )
+    return found
 
 
 def validate(paths: list[Path], *, strict: bool, output_format: str, echo: Callable[[str], None]) -> int:

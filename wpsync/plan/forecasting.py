@@ -30,7 +30,7 @@ from wpsync.plan.desired import Desired
 from wpsync.plan.facts import Facts, StepResults
 from wpsync.plan.forecast import Forecast, MailboxLoad, People, StepPeople, StepWhen, Timeline
 from wpsync.plan.plan import Plan
-from wpsync.plan.timeline import StepTiming, length_days, sends, timing_of
+from wpsync.plan.timeline import Send, StepTiming, length_days, sends, timing_of
 from wpsync.plan.volume import Load, load_of, mailbox_loads, volume
 from wpsync.state.records import Applied, CampaignRecord
 
@@ -61,7 +61,7 @@ def forecast(plan: Plan, inputs: ForecastInputs) -> tuple[tuple[Forecast, ...], 
     loads: tuple[MailboxLoad, ...] = ()
     if inputs.others is not None:
         before = [*inputs.others.values(), *_loads_before(by_key, inputs)]
-        after = [*inputs.others.values(), *_loads_after(by_key, inputs)]
+        after = [*inputs.others.values(), *(_load(f) for f in found if f.volume is not None)]
         loads = mailbox_loads(before, after, inputs.limit)
     return found, loads
 
@@ -73,11 +73,19 @@ def volume_moves(plan: Plan, inputs: ForecastInputs) -> bool:
     for action in plan.actions:
         by_key.setdefault(action.key, []).append(action)
     before = {load.key: load for load in _loads_before(by_key, inputs)}
-    for load in _loads_after(by_key, inputs):
-        old = before.get(load.key)
-        if (old is None and load.daily and load.mailboxes) or (old is not None and old != load):
-            return True
+    for key, actions in by_key.items():
+        if any(isinstance(a, CreateCampaign) and a.head.get("email_account_ids") for a in actions):
+            return True  # a new campaign with mailboxes: it adds to them (its body is not parsed here)
+        if key in before and key in inputs.desired:
+            desired = inputs.desired[key]
+            if load_of(key, desired.head, desired.step_types) != before[key]:
+                return True
     return False
+
+
+def _load(found: Forecast) -> Load:
+    assert found.volume is not None
+    return Load(found.key, found.volume.mailboxes, found.volume.per_mailbox)
 
 
 # ---- one campaign ------------------------------------------------------------------------------------
@@ -86,9 +94,9 @@ def volume_moves(plan: Plan, inputs: ForecastInputs) -> bool:
 def _campaign(key: str, actions: list[Action], inputs: ForecastInputs) -> Forecast:
     create = next((a for a in actions if isinstance(a, CreateCampaign)), None)
     if create is not None:
-        body = create.body
+        body = create.body  # parsed once: a plan creating thousands of campaigns forecasts each
         settings = body.get("settings") or {}
-        steps, mailboxes = create.steps, body.get("email_account_ids") or []
+        steps, mailboxes = _chain(body), body.get("email_account_ids") or []
         enroll = settings.get("daily_enroll", DEFAULT_DAILY_ENROLL)
         return Forecast(
             key,
@@ -124,7 +132,9 @@ def _timeline(steps: Sequence[JSON], settings: JSON, now: datetime, *, first: in
     working = working if isinstance(working, bool) else None
     start = max(first - 1, 0)
     found = sends(timings, zone, now, working_days=bool(working), first=start)
-    other = sends(timings, zone, now, working_days=True, first=start) if working is None else found
+    other = found
+    if working is None and _weekend_in_a_day_delay(found, timings):
+        other = sends(timings, zone, now, working_days=True, first=start)
     rows = tuple(
         StepWhen(
             s.position,
@@ -146,6 +156,20 @@ def _timeline(steps: Sequence[JSON], settings: JSON, now: datetime, *, first: in
         working_days=working,
         first=start + 1,
     )
+
+
+def _weekend_in_a_day_delay(found: Sequence[Send], timings: Sequence[StepTiming]) -> bool:
+    """Whether counting working days could move any step: only a DAY delay over a Saturday or Sunday
+    counts differently (the second timeline is computed only then: a fleet's plan forecasts thousands)."""
+    for before in found[:-1]:
+        if before.at is None:
+            return False
+        unit, value = timings[before.position - 1].delay
+        if unit == "DAY" and (
+            value >= 5 or any((before.at.weekday() + d) % 7 >= 5 for d in range(1, value + 1))
+        ):
+            return True
+    return False
 
 
 def _people(key: str, actions: list[Action], inputs: ForecastInputs) -> People | None:
@@ -202,16 +226,11 @@ def _loads_before(by_key: Mapping[str, list[Action]], inputs: ForecastInputs) ->
     return found
 
 
-def _loads_after(by_key: Mapping[str, list[Action]], inputs: ForecastInputs) -> list[Load]:
-    found = []
-    for key, actions in by_key.items():
-        create = next((a for a in actions if isinstance(a, CreateCampaign)), None)
-        if create is not None:
-            body = create.body
-            settings = {"daily_enroll": DEFAULT_DAILY_ENROLL} | (body.get("settings") or {})
-            head = {"email_account_ids": body.get("email_account_ids") or [], "settings": settings}
-            found.append(load_of(key, head, [str(s.get("type")) for s in create.steps]))
-        elif key in inputs.desired:
-            desired = inputs.desired[key]
-            found.append(load_of(key, desired.head, desired.step_types))
+def _chain(body: JSON) -> list[JSON]:
+    """A create body's steps in order, START left out (CreateCampaign.steps without a second parse)."""
+    found: list[JSON] = []
+    node = (body.get("steps") or {}).get("followup")
+    while isinstance(node, dict):
+        found.append(node)
+        node = node.get("followup")
     return found

@@ -58,7 +58,7 @@ class Send:
 
     @property
     def time(self) -> str | None:
-        return self.at.strftime("%H:%M") if self.at else None
+        return f"{self.at.hour:02d}:{self.at.minute:02d}" if self.at else None
 
 
 def sends(
@@ -113,19 +113,24 @@ def _after(instant: datetime, delay: tuple[str, int], zone: ZoneInfo, working_da
 
 
 def _opening(due: datetime, windows: tuple[tuple[Span, ...], ...] | None, zone: ZoneInfo) -> datetime | None:
-    """The first instant at or after ``due`` (UTC) inside a window; None if no day has one."""
+    """The first instant at or after ``due`` (UTC) inside a window; None if no day has one. Windows
+    are compared by the local clock, as a schedule is written; one conversion per answer."""
     if windows is None:
         return due
     if not any(windows):
         return None
-    today = due.astimezone(zone).date()
+    local = due.astimezone(zone)
+    now = local.hour * 60 + local.minute + (1 if local.second or local.microsecond else 0)
+    today = local.date()
     for offset in range(8):  # a week ahead, and the start day again: every window was seen
         day = today + timedelta(days=offset)
-        for begin, end in sorted(windows[day.weekday()]):
-            opens, closes = _local(day, begin, zone), _local(day, end, zone)
-            if closes > due:
-                return max(opens, due)
-    return None  # only when every window falls into a DST gap; said as "never", not looped on
+        for begin, end in windows[day.weekday()]:  # sorted by timing_of
+            if offset == 0 and end <= now:
+                continue
+            if offset == 0 and begin <= now:
+                return due  # inside the window already
+            return _local(day, begin, zone)
+    return None
 
 
 def _local(day: date, minutes: int, zone: ZoneInfo) -> datetime:
@@ -150,6 +155,9 @@ def timing_of(step: dict[str, object]) -> StepTiming:
     return StepTiming(channel, tuple(_spans(delivery.get(day)) for day in days), delay)
 
 
+_CLOCK = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)} | {"24:00": 1440}
+
+
 def _spans(windows: object) -> tuple[Span, ...]:
     if not isinstance(windows, list):
         return ()
@@ -157,16 +165,7 @@ def _spans(windows: object) -> tuple[Span, ...]:
     for window in windows:
         if not isinstance(window, dict):
             continue
-        begin, end = _minutes(window.get("from")), _minutes(window.get("to"))
+        begin, end = _CLOCK.get(window.get("from")), _CLOCK.get(window.get("to"))  # type: ignore[arg-type]
         if begin is not None and end is not None:
             found.append((begin, 1440 if end == 0 else end))  # "00:00" ends a day only
     return tuple(sorted(found))
-
-
-def _minutes(value: object) -> int | None:
-    if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
-        return None
-    try:
-        return int(value[:2]) * 60 + int(value[3:])
-    except ValueError:
-        return None
