@@ -233,6 +233,18 @@ def key(index: int) -> str:
     return f"c{index:05d}"
 
 
+# N campaigns on the emulator's four mailboxes are far over any real sending limit: the fleet's
+# wpsync.toml turns the mailbox-volume lint off, so every file still validates with no warnings.
+SETTINGS = "[lint]\nmax_daily_sends_per_mailbox = 0\n"
+
+
+def write_settings(root: Path) -> Path:
+    """The ``wpsync.toml`` beside a fleet's ``campaigns/`` folder (``root``)."""
+    path = root / "wpsync.toml"
+    path.write_text(SETTINGS, encoding="utf-8")
+    return path
+
+
 def generate(
     directory: Path, n: int, steps: int = 16, seed: int = 0, start: int = 0, copy: int = 1
 ) -> list[Path]:

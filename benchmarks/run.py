@@ -473,6 +473,7 @@ class Bench:
         root = self.work / f"n{n}"
         start = time.perf_counter()
         paths = fleet.generate(root / "campaigns", n, self.args.steps, self.args.seed)
+        fleet.write_settings(root)
         size = sum(p.stat().st_size for p in paths)
         self.facts[f"fleet-{n}"] = {"files": n, "bytes": size}
         self.say(

@@ -28,6 +28,7 @@ def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     fleet.revise(second[0], steps=16, seed=1)
     assert second[0].read_bytes() != first[0].read_bytes()
+    fleet.write_settings(tmp_path)  # beside b/: the volume lint is off for a synthetic fleet
     done = subprocess.run(
         [str(WPSYNC), "validate", str(tmp_path / "b")], capture_output=True, text=True, check=False
     )

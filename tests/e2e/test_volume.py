@@ -24,7 +24,7 @@ def test_validate_warns_in_each_file_sharing_a_mailbox_over_the_limit(ws: Worksp
     ]
     assert sorted(p["file"] for p in found) == ["campaigns/one-step-email.toml", "campaigns/second.toml"]
     assert found[0]["message"].startswith(
-        "mailbox 112233 would send up to 205 emails a day (one-step-email 25, second 180"
+        "mailbox 112233 would send up to 205 emails a day (second 180, one-step-email 25"
     )
     assert found[0]["severity"] == "warning"
     (ws.root / "wpsync.toml").write_text("[lint]\nmax_daily_sends_per_mailbox = 300\n", encoding="utf-8")

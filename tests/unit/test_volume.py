@@ -43,5 +43,8 @@ def test_the_limit_is_a_lint_setting_with_a_documented_default() -> None:
     assert DEFAULT.max_daily_sends_per_mailbox == 200
     config, problems = parse({"max_daily_sends_per_mailbox": 120})
     assert (config.max_daily_sends_per_mailbox, problems) == (120, [])
-    _, problems = parse({"max_daily_sends_per_mailbox": 0})
-    assert problems and "1 to 100000" in problems[0][1]
+    _, problems = parse({"max_daily_sends_per_mailbox": -1})
+    assert problems and "0 to 100000" in problems[0][1]
+    off, _ = parse({"max_daily_sends_per_mailbox": 0})
+    (load,) = mailbox_loads([], [Load("a", (1,), 10_000)], off.max_daily_sends_per_mailbox)
+    assert not load.over and not load.pushed_over  # 0: the lint is off

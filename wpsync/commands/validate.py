@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # The JSON report's shape: {"format_version", "files", "problems": [{"file", "line", "path", "severity",
 # "message"}]}. Fields may be added within a version; none removed or changed in meaning.
 VALIDATE_FORMAT = 1
+MAX_NAMED = 5  # campaigns named in a mailbox-volume warning
 
 
 def files_of(paths: list[Path]) -> list[Path]:
@@ -63,6 +64,8 @@ def volume_warnings(loads: list[tuple[Path, str, Load]]) -> list[Problem]:
 
     limit = active().max_daily_sends_per_mailbox
     found: list[Problem] = []
+    if not limit:
+        return found  # [lint] max_daily_sends_per_mailbox = 0: the lint is off
     for folder in sorted({folder for folder, _, _ in loads}):
         mine = [(file, load) for where, file, load in loads if where == folder]
         files = {load.key: file for file, load in mine}
@@ -70,7 +73,10 @@ def volume_warnings(loads: list[tuple[Path, str, Load]]) -> list[Problem]:
         for mailbox, (total, keys) in sorted(totals(load for _, load in mine).items()):
             if total <= limit:
                 continue
-            shares = ", ".join(f"{key} {daily[key]}" for key in keys)
+            biggest = sorted(keys, key=lambda key: (-daily[key], key))
+            shares = ", ".join(f"{key} {daily[key]}" for key in biggest[:MAX_NAMED])
+            if len(keys) > MAX_NAMED:  # a fleet on a few mailboxes: name the biggest, count the rest
+                shares += f" and {len(keys) - MAX_NAMED} more"
             for key in keys:
                 found.append(
                     Problem(

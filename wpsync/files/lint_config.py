@@ -9,7 +9,7 @@ whatever reads them.
     business_days = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
     max_sequence_days = 30                               # first step to last, adding up followup_after
     connection_note_warn_at = 280                        # of the 300 a connection note may hold
-    max_daily_sends_per_mailbox = 200                    # projected emails a day, all campaigns together
+    max_daily_sends_per_mailbox = 200                    # projected emails a day, all campaigns together; 0: off
 
 The CLI loads the file once per run and makes it the active configuration (a context variable), so the
 loaders that parse campaign files, which know nothing of the CLI, lint with the team's settings.
@@ -156,7 +156,7 @@ def parse(table: Any) -> tuple[LintConfig, list[tuple[tuple[str, ...], str]]]:
     for key, low, high in (
         ("max_sequence_days", 1, MAX_SEQUENCE_DAYS_CEILING),
         ("connection_note_warn_at", 1, CONNECTION_NOTE_MAX),
-        ("max_daily_sends_per_mailbox", 1, MAX_DAILY_SENDS_CEILING),
+        ("max_daily_sends_per_mailbox", 0, MAX_DAILY_SENDS_CEILING),  # 0 turns the volume lint off
     ):
         if key in table:
             value = table[key]

@@ -71,16 +71,16 @@ class MailboxLoad:
     mailbox: int
     before: int  # emails a day, over every campaign of the repository sending from it
     after: int
-    limit: int  # [lint] max_daily_sends_per_mailbox
+    limit: int  # [lint] max_daily_sends_per_mailbox; 0: no limit (the lint is off)
     campaigns: tuple[str, ...]  # the keys sending from it after the plan
 
     @property
     def pushed_over(self) -> bool:
-        return self.before <= self.limit < self.after
+        return self.limit > 0 and self.before <= self.limit < self.after
 
     @property
     def over(self) -> bool:
-        return self.after > self.limit
+        return 0 < self.limit < self.after
 
 
 @dataclass(frozen=True)

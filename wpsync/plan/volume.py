@@ -59,6 +59,6 @@ def mailbox_loads(before: Iterable[Load], after: Iterable[Load], limit: int) -> 
     found = []
     for mailbox in sorted(set(old) | set(new)):
         was, (now, keys) = old.get(mailbox, (0, ()))[0], new.get(mailbox, (0, ()))
-        if was != now or now > limit:
+        if was != now or 0 < limit < now:
             found.append(MailboxLoad(mailbox, was, now, limit, keys))
     return tuple(found)
