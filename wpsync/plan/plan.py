@@ -10,7 +10,7 @@ in ``wpsync.review`` and the JSON form in ``wpsync.plan.codec``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.errors import ChangesRefused
 from wpsync.plan.actions import (
@@ -26,7 +26,9 @@ from wpsync.plan.actions import (
     UpdateVersion,
     UpdateWindows,
 )
-from wpsync.plan.forecast import Forecast, MailboxLoad
+
+if TYPE_CHECKING:  # a no-change plan has no forecast: it does not load the module
+    from wpsync.plan.forecast import Forecast, MailboxLoad
 
 __all__ = [
     "Action",
