@@ -152,7 +152,11 @@ def apply_edit(ws: Workspace, key: str, *flags: str, expect: list[str]) -> Edite
     assert remote["id"] == before["campaign_id"]
     final = ws.run("plan", "--detailed-exitcode")
     assert final.exit_code == 0, final.output
-    assert final.stdout == NO_CHANGES
+    if remote["status"] == "EDITED":  # never silent: every plan says it sends nothing, and how to resume
+        assert f"campaign {remote['id']} is EDITED in Woodpecker: it sends nothing" in final.stdout
+        assert final.stdout.endswith(NO_CHANGES)
+    else:
+        assert final.stdout == NO_CHANGES
     return Edited(text.stdout, actions, before, remote, sent, result.stdout)
 
 
@@ -383,7 +387,14 @@ def test_leave_editable_leaves_it_edited(live: Workspace) -> None:
     assert live.campaign(campaign_id)["status"] == "EDITED"
     after = record(live, "one-step-email")
     assert after["status"] == "EDITED" and "restore_status" not in after
-    assert live.run("plan", "--detailed-exitcode").stdout == NO_CHANGES
+    later = live.run("plan", "--detailed-exitcode")
+    assert later.exit_code == 0, later.output
+    assert later.stdout == (
+        "\nNotes:\n"
+        f"  - one-step-email: campaign {campaign_id} is EDITED in Woodpecker: it sends nothing until it is run. "
+        'To resume, set status = "RUNNING" in campaigns/one-step-email.toml and apply (or run it in '
+        "Woodpecker's app)\n\n" + NO_CHANGES
+    )
 
 
 # --- forbidden edits ----------------------------------------------------------------------------

@@ -62,6 +62,7 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
         "update": 0,
         "delete": 0,
         "move": 0,
+        "status": 0,
         "refused": 0,
         "text": "Plan: 3 campaigns to create, 0 steps to append, 0 changes refused.",
         "unchanged": 0,

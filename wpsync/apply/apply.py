@@ -29,6 +29,7 @@ from wpsync.plan.actions import (
     DeleteStep,
     MakeEditable,
     RestoreStatus,
+    SetStatus,
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,
@@ -50,6 +51,7 @@ class ApplyReport:
     updated: int = 0
     deleted: int = 0
     restored: int = 0
+    status: int = 0  # status calls the files asked for
     warnings: list[str] = field(default_factory=list)
 
 
@@ -87,8 +89,11 @@ def _run(
     checked: set[str] = set()  # campaigns whose facts were re-read before make_editable
     # A campaign made editable is set back only where the plan says so: --leave-editable plans no
     # restore_status, and the user asked for it to stay EDITED, so nothing records a status to restore.
-    restoring = {a.key for a in plan.actions if isinstance(a, RestoreStatus)}
+    restoring = {a.key: a.status for a in plan.actions if isinstance(a, RestoreStatus)}
     appends = {a.key for a in plan.actions if isinstance(a, AppendStep)}
+    # A campaign created and then run matches its file only once it runs: its record keeps no digest
+    # until then, so a run killed in between is planned again rather than taken as done.
+    launched = {a.key for a in plan.actions if isinstance(a, SetStatus)}
     for number, action in enumerate(plan.actions, start=1):
         progress(f"[{number}/{total}] {label(action)} …", False)
         try:
@@ -98,7 +103,7 @@ def _run(
                 client,
                 lineage,
                 report,
-                plan.binding.digests.get(action.key, ""),
+                "" if action.key in launched else plan.binding.digests.get(action.key, ""),
                 checked,
                 restoring,
                 appends,
@@ -133,6 +138,8 @@ def label(action: Action) -> str:
             return f"delete step {action.position} of {where}"
         case RestoreStatus():
             return f"{calls.status_call(action.status)} {where} (back to {action.status})"
+        case SetStatus():
+            return f"{calls.status_call(action.status)} {where} (→ {action.status})"
         case DeleteCampaign():
             return f"delete campaign {where}"
         case _:
@@ -147,7 +154,7 @@ def _apply_one(
     report: ApplyReport,
     digest: str,
     checked: set[str],
-    restoring: set[str],
+    restoring: dict[str, str],
     appends: set[str],
 ) -> str:
     match action:
@@ -168,11 +175,9 @@ def _apply_one(
             )
             if appending:
                 checked.add(action.key)
-            restore = (
-                action.from_status if action.from_status in ("RUNNING", "PAUSED", "STOPPED") else "RUNNING"
-            )
-            if action.key not in restoring:
-                restore = ""  # --leave-editable: EDITED is where the user wants it
+            # The status the plan sets it to afterwards (the file's, or the one it had); none with
+            # --leave-editable: EDITED is where the user wants it.
+            restore = restoring.get(action.key, "")
             calls.set_status(action.key, "make_editable", "EDITED", state, client, restore=restore or None)
             return "now EDITED (sending paused)"
         case AppendStep():
@@ -193,6 +198,10 @@ def _apply_one(
         case RestoreStatus():
             calls.set_status(action.key, calls.status_call(action.status), action.status, state, client)
             report.restored += 1
+            return f"now {action.status}"
+        case SetStatus():
+            calls.set_status(action.key, calls.status_call(action.status), action.status, state, client)
+            report.status += 1
             return f"now {action.status}"
         case DeleteCampaign():
             calls.delete_campaign(action, state, client)
@@ -311,6 +320,8 @@ def _record_digests(plan: Plan, state: StateStore) -> None:
     for key, digest in plan.binding.digests.items():
         record = state.read(key)
         if record is not None and (record.source_digest != digest or record.tool_version != __version__):
-            if record.restore_status:
-                continue  # not back to its status yet: not known to match
+            if record.restore_status or record.status == "EDITED":
+                # Not back to its status yet, or left EDITED (sending nothing): never known unchanged,
+                # so every plan looks at it again and says so.
+                continue
             state.write(records.matched_file(record, digest))

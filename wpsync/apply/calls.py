@@ -37,7 +37,7 @@ from wpsync.state.journal import (
     StatusIntent,
 )
 from wpsync.state.records import CampaignRecord
-from wpsync.woodpecker.client import WoodpeckerClient, maybe_committed
+from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient, maybe_committed
 
 JSON = dict[str, Any]
 RESEND_ATTEMPTS = 3  # settle-then-resend rounds for one call whose answer was lost
@@ -193,17 +193,38 @@ def set_status(
 
     try:
         mutate(state, key, intent, send, look)
-    except WpsyncError:
+    except WpsyncError as exc:
         if restore and not state.intent_pending(key):
             # make_editable provably did not happen (mutate cleared its intent): the campaign is still
             # sending, so there is nothing to restore — a status left here would later "restore" a
             # campaign someone made EDITED in Woodpecker's app on purpose.
             state.write(records.with_status(record, record.status, restore=""))
+        refused = refused_status_call(exc, call, record.campaign_id, target)
+        if refused is not None:
+            raise refused from None
         raise
     updated = records.with_status(record, target, restore="" if not restore else None)
     state.write(updated)
     done(state, key)
     return updated
+
+
+def refused_status_call(exc: WpsyncError, call: str, campaign_id: int, target: str) -> WpsyncError | None:
+    """run/pause/stop answered 403 or 409 (api-notes "Newer evidence": run may be refused): say what to
+    do. Nothing changed, and a status still to restore stays recorded for the next apply to retry."""
+    if call == "make_editable" or not isinstance(exc, WoodpeckerApiError) or exc.status not in (403, 409):
+        return None
+    why = (
+        "the account's plan or API add-on does not allow it"
+        if exc.status == 403
+        else "Woodpecker will not start it as it is (a disconnected mailbox, no prospects, or its own state)"
+    )
+    said = exc.info.message or exc.info.details or exc.code
+    return WpsyncError(
+        f"Woodpecker refused to {call} campaign {campaign_id} (HTTP {exc.status}"
+        f"{': ' + said if said else ''}): {why}; fix that in Woodpecker "
+        f"(`wpsync accounts` shows the mailboxes' health), then run `wpsync apply` again to set it {target}"
+    )
 
 
 def with_restore(state: StateStore, record: CampaignRecord, status: str) -> CampaignRecord:

@@ -138,9 +138,10 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="Read from Woodpecker only the campaigns the plan would change, or all (reports drift).",
             ),
             click.option(
-                "--make-editable",
-                is_flag=True,
-                help="Make a RUNNING/PAUSED/STOPPED/COMPLETED campaign EDITED to append.",
+                "--make-editable/--no-make-editable",
+                default=None,
+                help="Make a RUNNING/PAUSED/STOPPED/COMPLETED campaign EDITED for its edits, then set it "
+                "back (default: wpsync.toml's [apply] make_editable, or the file's own).",
             ),
             click.option(
                 "--leave-editable",
@@ -166,7 +167,7 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def plan_request(
     offline: bool,
     refresh: str,
-    make_editable: bool,
+    make_editable: bool | None,
     leave_editable: bool,
     run_after: bool,
     targets: tuple[str, ...] = (),

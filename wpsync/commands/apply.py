@@ -274,6 +274,7 @@ def _report(run: _Run, echo: Callable[[str], None]) -> None:
         + (f"{report.updated} updated in place, " if report.updated else "")
         + (f"{report.deleted} deleted, " if report.deleted else "")
         + (f"{report.restored} set back to their status, " if report.restored else "")
+        + (f"{report.status} status change(s), " if report.status else "")
         + f"{report.calls} API call(s) that change something."
     )
 

@@ -34,7 +34,7 @@ SUMMARY_MIN_ROOM = 4096  # below this not even a short plan fits: say so rather 
 class PlanRequest:
     offline: bool = False
     refresh_all: bool = False
-    make_editable: bool = False
+    make_editable: bool | None = None  # --make-editable / --no-make-editable; None: wpsync.toml's policy
     leave_editable: bool = False
     targets: tuple[str, ...] = ()  # `--target KEY`: plan only these campaigns
     # The forecast's own reads (prospect counts, other campaigns' loads); apply, which shows the plan
@@ -56,10 +56,13 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
     # build a client (httpx and a TLS context cost a no-change plan more than everything else).
     needs_facts = request.refresh_all or any(isinstance(f, Desired) for f in inputs.files)
     online = not offline and api_key is not None and needs_facts
+    from wpsync.files.apply_config import for_campaigns
+
     options = PlanOptions(
         recorded_account=ws.state.account(),
         make_editable=request.make_editable,
         leave_editable=request.leave_editable,
+        live_policy=for_campaigns(ws.campaigns, account=ws.account).make_editable,
         offline=offline,
         report_drift=request.refresh_all and not offline,
     )

@@ -45,6 +45,9 @@ CatchAllMode = Literal["NONE", "BALANCED", "MAXIMUM", "ONLY_VERIFY"]
 OpenDisabledProvider = Literal["google.com", "outlook.com", "OTHER_PROVIDER"]
 OPEN_DISABLED_PROVIDERS = ("google.com", "outlook.com", "OTHER_PROVIDER")
 Null = Literal["null"]  # TOML has no null; the two nullable settings take this string instead
+# The statuses a file may ask for (status as code). DRAFT only means "not launched yet"; COMPLETED and
+# EDITED are Woodpecker's own and cannot be asked for.
+DesiredStatus = Literal["DRAFT", "RUNNING", "PAUSED", "STOPPED"]
 
 
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
@@ -229,3 +232,7 @@ class Campaign(_Model):
     settings: Settings
     schedules: dict[str, DeliveryTime] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
+    # wpsync's own, never sent in a body: the status to hold (absent: left alone), and whether this
+    # campaign may be made EDITED for an edit while it sends (absent: wpsync.toml's [apply] policy).
+    status: DesiredStatus | None = None
+    make_editable: bool | None = None

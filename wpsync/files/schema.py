@@ -158,6 +158,21 @@ def campaign_schema() -> JSON:
                 "items": {"$ref": "#/definitions/step"},
                 "allOf": _first_email_needs_subjects(),
             },
+            "status": {
+                "enum": ["DRAFT", "RUNNING", "PAUSED", "STOPPED"],
+                "description": (
+                    "Status as code: the status wpsync holds the campaign in (one run, pause or stop call "
+                    "when Woodpecker differs). DRAFT: a new campaign not launched yet. Leave it out to "
+                    "leave the status alone."
+                ),
+            },
+            "make_editable": {
+                "type": "boolean",
+                "description": (
+                    "May wpsync make this campaign EDITED (sending nothing) for an edit while it sends, "
+                    "then set it back? Overrides wpsync.toml's [apply] make_editable for this file."
+                ),
+            },
         },
         "required": ["settings", "steps"],
         "additionalProperties": False,

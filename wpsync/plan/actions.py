@@ -8,6 +8,7 @@
     DeleteStep         DELETE /v2/campaigns/{id}/steps/{step}            a trailing EMAIL step
     AppendStep         POST   /v2/campaigns/{id}/steps                   one new trailing EMAIL step
     RestoreStatus      POST   /v2/campaigns/{id}/run|pause|stop          back to the status it had
+    SetStatus          POST   /v2/campaigns/{id}/run|pause|stop          the status the file asks for
     DeleteCampaign     DELETE /v2/campaigns/{id}                          only from `wpsync destroy`
 
 Steps are named by position (1 = the first after START); apply takes their ids from the state at the
@@ -136,6 +137,19 @@ class RestoreStatus:
 
 
 @dataclass(frozen=True)
+class SetStatus:
+    """Status as code: the file's ``status`` differs from Woodpecker's. ``campaign_id`` is 0 for a
+    campaign created earlier in the same plan (apply takes the id from the state at the call)."""
+
+    key: str
+    file: str
+    campaign_id: int
+    status: str  # RUNNING (run), PAUSED (pause) or STOPPED (stop)
+    from_status: str  # what Woodpecker holds now ("" for a campaign this plan creates)
+    kind: Literal["set_status"] = "set_status"
+
+
+@dataclass(frozen=True)
 class DeleteCampaign:
     key: str
     file: str
@@ -153,6 +167,7 @@ Action = (
     | DeleteStep
     | AppendStep
     | RestoreStatus
+    | SetStatus
     | DeleteCampaign
 )
 ACTION_KINDS: dict[str, type[Action]] = {
@@ -166,8 +181,10 @@ ACTION_KINDS: dict[str, type[Action]] = {
         DeleteStep,
         AppendStep,
         RestoreStatus,
+        SetStatus,
         DeleteCampaign,
     )
 }
 EDITS = (UpdateCampaign, UpdateWindows, UpdateVersion, DeleteStep)
 STATUS_CALL = {"RUNNING": "run", "PAUSED": "pause", "STOPPED": "stop"}
+STATUS_MARK = {"RUNNING": "▶", "PAUSED": "⏸", "STOPPED": "⏹"}  # how a plan shows each status call

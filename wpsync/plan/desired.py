@@ -41,6 +41,8 @@ class Desired:
     campaign: Campaign | None = None  # kept for a recorded campaign only
     steps: tuple[JSON, ...] = ()  # canonical step contents, in order; recorded campaigns only
     create_json: str = ""  # the compact create body; new campaigns only
+    status: str | None = None  # the status the file asks for (None: left as Woodpecker has it)
+    make_editable: bool | None = None  # the file's own live-edit policy (None: wpsync.toml's)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, record
         campaign=campaign if recorded else None,
         steps=steps if recorded else (),
         create_json="" if recorded else compact_json(create_body(campaign)),
+        status=campaign.status,
+        make_editable=campaign.make_editable,
     )
 
 

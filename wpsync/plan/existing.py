@@ -7,16 +7,17 @@ and ``plan_existing`` wraps the calls in make_editable → … → restore when 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from wpsync.limits import CAN_MAKE_EDITABLE, EDITABLE, MAX_WINDOWS_PER_DAY_APPENDED
+from wpsync.limits import MAX_WINDOWS_PER_DAY_APPENDED
 from wpsync.plan.actions import (
     Action,
     AppendStep,
     DeleteStep,
-    MakeEditable,
-    RestoreStatus,
+    FieldChange,
     UpdateCampaign,
     UpdateVersion,
 )
@@ -25,6 +26,7 @@ from wpsync.plan.diff import compare_steps, field_changes
 from wpsync.plan.edits import Where, edit_step
 from wpsync.plan.explain import explain
 from wpsync.plan.facts import RemoteCampaign
+from wpsync.plan.live import planned_changes, wrap
 from wpsync.plan.plan import Note, Refusal, RefusalCode
 from wpsync.state.records import Applied, CampaignRecord
 
@@ -33,8 +35,9 @@ JSON = dict[str, Any]
 
 @dataclass(frozen=True)
 class Options:
-    make_editable: bool = False
+    make_editable: bool = False  # this campaign's live-edit policy, flags and wpsync.toml resolved
     leave_editable: bool = False
+    mailboxes: Mapping[int, str | None] | None = None  # read when a campaign was found STOPPED
 
 
 @dataclass
@@ -74,59 +77,36 @@ def plan_existing(
         edits.extend(_update_head(where, desired, applied, refuse))
     changes = _step_changes(where, desired, record, applied, processed, out)
     edits.extend(changes)
-    status = remote.status if remote else record.status
-    restore = record.restore_status if status == "EDITED" else ""
-    if restore:
-        out.notes.append(
-            Note(
-                desired.key,
-                "restore",
-                f"{desired.key}: an earlier apply left campaign {record.campaign_id} "
-                f"EDITED (it sends nothing); it is set back to {restore}",
-            )
-        )
+    if out.refusals:
+        # Nothing of a refused campaign is applied; the reviewer still sees what else it holds.
+        held = planned_changes(edits)
+        if held:
+            out.notes.append(Note(desired.key, "warning", _held_back(desired.key, held)))
+        return CampaignPlan(refusals=out.refusals, notes=out.notes)
+    wrapped = wrap(
+        desired,
+        record,
+        remote,
+        edits,
+        make_editable=options.make_editable,
+        leave_editable=options.leave_editable,
+        mailboxes=options.mailboxes,
+    )
+    out.actions.extend(wrapped.actions)
+    out.refusals.extend(wrapped.refusals)
+    out.notes.extend(wrapped.notes)
     if out.refusals:
         return CampaignPlan(refusals=out.refusals, notes=out.notes)
-    if not edits:
-        if restore:
-            out.actions.append(RestoreStatus(desired.key, desired.file, record.campaign_id, restore))
-        return out
-    if status in EDITABLE:
-        out.actions.extend(edits)
-        if restore:
-            out.actions.append(RestoreStatus(desired.key, desired.file, record.campaign_id, restore))
-        return out
-    if not (options.make_editable and status in CAN_MAKE_EDITABLE):
-        refuse(
-            "status_not_editable",
-            None,
-            f"campaign {record.campaign_id} is {status}; Woodpecker changes a campaign only in DRAFT or EDITED",
-            "plan again with --make-editable (it pauses sending for the duration, then restores the status)"
-            if status in CAN_MAKE_EDITABLE
-            else "wait until the campaign can be edited in Woodpecker",
-        )
-        return CampaignPlan(refusals=out.refusals, notes=out.notes)
-    people = remote.prospects if remote else None
-    out.actions.append(MakeEditable(desired.key, desired.file, record.campaign_id, status, people))
-    out.actions.extend(edits)
-    back = status if status in ("RUNNING", "PAUSED", "STOPPED") else "RUNNING"
-    if not options.leave_editable:
-        out.actions.append(RestoreStatus(desired.key, desired.file, record.campaign_id, back))
-    count = f"{people} prospect{'s' if people != 1 else ''}" if people is not None else "its prospects"
-    after = (
-        "left EDITED (--leave-editable): it sends nothing until run"
-        if options.leave_editable
-        else f"then set back to {back}"
-    )
-    out.notes.append(
-        Note(
-            desired.key,
-            "editable_pause",
-            f"{desired.key}: campaign {record.campaign_id} is {status} with {count}; "
-            f"it is made EDITED for the edits, which pauses sending for the duration, {after}",
-        )
-    )
     return out
+
+
+def _held_back(key: str, held: tuple[FieldChange, ...]) -> str:
+    def short(value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    listed = "; ".join(f"{c.path}: {short(c.old)} → {short(c.new)}" for c in held)
+    return f"{key}: also planned, and held back with the refusal: {listed}"
 
 
 def _recorded_processed(record: CampaignRecord) -> tuple[int | None, ...]:

@@ -22,6 +22,7 @@ from wpsync.plan.actions import (
     FieldChange,
     MakeEditable,
     RestoreStatus,
+    SetStatus,
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,
@@ -44,6 +45,7 @@ __all__ = [
     "Refusal",
     "RefusalCode",
     "RestoreStatus",
+    "SetStatus",
     "UpdateCampaign",
     "UpdateVersion",
     "UpdateWindows",
@@ -83,6 +85,8 @@ NoteCode = Literal[
     "moved",
     "restore",
     "targeted",
+    "status",
+    "edited",
 ]
 
 
@@ -183,6 +187,7 @@ class Plan:
             "update": edits,
             "delete": kinds.count("delete_step") + kinds.count("delete_campaign"),
             "move": len(self.moves),
+            "status": kinds.count("set_status"),
             "refused": len(self.refusals),
         }
 
@@ -206,6 +211,8 @@ class Plan:
             parts.append(_count(c["delete"], "deletion", ""))
         if c["move"]:
             parts.append(_count(c["move"], "rename", "", plural="s"))
+        if c["status"]:
+            parts.append(_count(c["status"], "status change", "", plural="s"))
         parts.append(_count(c["refused"], "change", "refused"))
         return "Plan: " + ", ".join(parts) + "."
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC
-from wpsync.plan.actions import Action, CreateCampaign
+from wpsync.plan.actions import Action, CreateCampaign, SetStatus
 from wpsync.plan.desired import Desired, Unchanged
 from wpsync.plan.facts import Facts
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
@@ -23,8 +23,9 @@ MANY_MISSING = 2  # this many recorded campaigns missing at once points at the k
 
 @dataclass(frozen=True)
 class PlanOptions:
-    make_editable: bool = False
+    make_editable: bool | None = None  # --make-editable / --no-make-editable (None: the policy decides)
     leave_editable: bool = False
+    live_policy: bool = False  # wpsync.toml's [apply] make_editable
     offline: bool = False
     report_drift: bool = False  # --refresh=all
     recorded_account: str | None = None  # the account the state belongs to, if recorded
@@ -74,6 +75,7 @@ def make_plan(
                         item.key, item.file, item.create_json, item.head, item.head_hash, item.step_hashes
                     )
                 )
+                actions.extend(_launch(item, notes))
             continue
         if item.key in facts.unreadable:
             problem = facts.unreadable[item.key]
@@ -99,7 +101,7 @@ def make_plan(
             record,
             applied.get(item.key),
             facts.campaigns.get(item.key),
-            Options(options.make_editable, options.leave_editable),
+            Options(live_edits(options, item), options.leave_editable, facts.mailboxes),
         )
         if not planned.actions and not planned.refusals:
             unchanged += 1
@@ -145,10 +147,41 @@ def make_plan(
         binding=binding,
         offline=options.offline,
         unchanged=unchanged,
-        options={"make_editable": options.make_editable, "leave_editable": options.leave_editable},
+        options={
+            "make_editable": bool(
+                options.make_editable or (options.make_editable is None and options.live_policy)
+            ),
+            "leave_editable": options.leave_editable,
+        },
         moves=tuple(moves),
         account=facts.account,
     )
+
+
+def live_edits(options: PlanOptions, desired: Desired) -> bool:
+    """Whether this campaign may be made EDITED for its edits: the flag, else the file's own
+    ``make_editable``, else wpsync.toml's ``[apply] make_editable``."""
+    if options.make_editable is not None:
+        return options.make_editable
+    if desired.make_editable is not None:
+        return desired.make_editable
+    return options.live_policy
+
+
+def _launch(desired: Desired, notes: list[Note]) -> list[Action]:
+    """A new campaign is created in DRAFT; a file asking for RUNNING has it run right after."""
+    if desired.status == "RUNNING":
+        return [SetStatus(desired.key, desired.file, 0, "RUNNING", "")]
+    if desired.status in ("PAUSED", "STOPPED"):
+        notes.append(
+            Note(
+                desired.key,
+                "status",
+                f"{desired.key}: a new campaign is created in DRAFT and cannot be {desired.status} before it "
+                f'has run; it stays DRAFT: write status = "RUNNING" to launch it, or "DRAFT"',
+            )
+        )
+    return []
 
 
 def _moves(

@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import Literal, assert_never
 
 from wpsync.errors import Problem
+from wpsync.plan.actions import STATUS_CALL, STATUS_MARK
 from wpsync.plan.plan import (
     Action,
     AppendStep,
@@ -30,6 +31,7 @@ from wpsync.plan.plan import (
     Plan,
     Refusal,
     RestoreStatus,
+    SetStatus,
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,
@@ -185,6 +187,11 @@ def _summary(campaign: _Campaign) -> str:
         parts.append(f"{key} · no changes")
     if any(isinstance(a, MakeEditable) for a in campaign.actions):
         parts.append("made editable first")
+    parts.extend(
+        f"{STATUS_MARK[a.status]} {STATUS_CALL[a.status]}"
+        for a in campaign.actions
+        if isinstance(a, SetStatus)
+    )
     if campaign.warnings:
         parts.append(f"⚠️ {len(campaign.warnings)} warning{_s(len(campaign.warnings))}")
     return " · ".join(parts)
@@ -229,6 +236,14 @@ def _action(action: Action, *, full: bool) -> list[str]:
             return ["", block[0].replace("**", "**➕ ", 1), *block[1:]]
         case RestoreStatus():
             return ["", f"▶️ Then campaign {action.campaign_id} is set back to {md.inline(action.status)}."]
+        case SetStatus():
+            which = f"campaign {action.campaign_id}" if action.campaign_id else "the new campaign"
+            since = f" (now {md.inline(action.from_status)})" if action.from_status else ""
+            return [
+                "",
+                f"**{STATUS_MARK[action.status]} {STATUS_CALL[action.status]}** {which}{since} → "
+                f"{md.inline(action.status)}, as the file's `status` says",
+            ]
         case UpdateCampaign() | UpdateVersion():
             what = (
                 "campaign settings"

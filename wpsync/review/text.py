@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from wpsync.plan.actions import STATUS_CALL, STATUS_MARK
 from wpsync.plan.plan import (
     AppendStep,
     CreateCampaign,
@@ -13,6 +14,7 @@ from wpsync.plan.plan import (
     MakeEditable,
     Plan,
     RestoreStatus,
+    SetStatus,
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,
@@ -25,6 +27,8 @@ _COLOURS = {
     "~": "\x1b[33m",
     "-": "\x1b[31m",
     "▶": "\x1b[36m",
+    "⏸": "\x1b[36m",
+    "⏹": "\x1b[36m",
     "✗": "\x1b[31m",
     "bold": "\x1b[1m",
 }
@@ -156,6 +160,14 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                 lines.append(
                     _paint(f"  ▶ set campaign {action.campaign_id} back to {action.status}", "▶", color)
                     + f"  ({action.key})"
+                )
+            case SetStatus():
+                mark, call = STATUS_MARK[action.status], STATUS_CALL[action.status]
+                which = f"campaign {action.campaign_id}" if action.campaign_id else "the new campaign"
+                since = f"{action.from_status} → " if action.from_status else ""
+                lines.append(
+                    _paint(f"  {mark} {call} {which}", mark, color)
+                    + f"  ({action.key}: {since}{action.status}, as the file's status says)"
                 )
     if plan.refusals:
         if lines:

@@ -100,7 +100,12 @@ def refresh(
                 raise
             unreadable[key] = Unreadable(exc.code or "409", exc.message)
     new = [f for f in changed if f.key not in records]
-    mailboxes = _mailboxes(client) if any(f.head["email_account_ids"] for f in new) else None
+    # A campaign its file wants RUNNING that Woodpecker STOPPED: the mailboxes say why (a disconnect).
+    stopped = any(
+        f.status == "RUNNING" and (remote := campaigns.get(f.key)) is not None and remote.status == "STOPPED"
+        for f in changed
+    )
+    mailboxes = _mailboxes(client) if stopped or any(f.head["email_account_ids"] for f in new) else None
     linkedin = _linkedin(client) if any(f.linkedin for f in new) else None
     untracked = _untracked(client, records) if new else None
     # Who the key belongs to matters when something would be created, or recorded campaigns seem gone:
