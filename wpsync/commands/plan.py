@@ -49,7 +49,8 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
         from wpsync.commands.targets import check_targets
 
         keys = check_targets(ws, request.targets)
-    inputs = gather(ws.campaigns, ws.state, keys=keys)
+    # --refresh all compares every campaign with Woodpecker, so every file is parsed (drift is planned back).
+    inputs = gather(ws.campaigns, ws.state, keys=keys, reparse_all=request.refresh_all)
     offline = request.offline or api_key is None
     facts = Facts()
     # Nothing changed and no drift report asked for: no decision needs Woodpecker, so do not even

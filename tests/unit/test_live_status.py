@@ -1,0 +1,62 @@
+"""Status as code, decided as values: at most one call, and none where Woodpecker's own status wins."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tests.unit.test_planner_values import ONE, desired
+from wpsync.apply.calls import refused_status_call
+from wpsync.errors import ApiErrorInfo
+from wpsync.plan.live import decide
+from wpsync.woodpecker.errors import WoodpeckerApiError
+
+
+@pytest.mark.parametrize(
+    ("want", "now", "recorded", "target"),
+    [
+        (None, "PAUSED", "RUNNING", ""),  # no status in the file: left alone
+        ("RUNNING", "RUNNING", "RUNNING", ""),
+        ("RUNNING", "COMPLETED", "RUNNING", ""),  # COMPLETED satisfies RUNNING
+        ("RUNNING", "PAUSED", "RUNNING", "RUNNING"),
+        ("PAUSED", "RUNNING", "RUNNING", "PAUSED"),
+        ("STOPPED", "RUNNING", "RUNNING", "STOPPED"),
+        ("RUNNING", "STOPPED", "STOPPED", "RUNNING"),  # wpsync stopped it: the file may start it
+        ("RUNNING", "STOPPED", "RUNNING", ""),  # Woodpecker stopped it: not silently
+        ("RUNNING", "EDITED", "EDITED", "RUNNING"),  # resumed
+        ("DRAFT", "RUNNING", "RUNNING", ""),  # never back to DRAFT
+        ("PAUSED", "DRAFT", "DRAFT", ""),  # not launched: nothing to pause
+        ("RUNNING", "DRAFT", "DRAFT", "RUNNING"),
+    ],
+)
+def test_decide(want: str | None, now: str, recorded: str, target: str) -> None:
+    decision = decide(replace(desired(ONE), status=want), now, recorded)
+    assert decision.target == target
+    assert bool(decision.note) == (
+        not target and want not in (None, now) and (want, now) != ("RUNNING", "COMPLETED")
+    )
+
+
+def test_a_stopped_campaign_names_its_disconnected_mailbox() -> None:
+    decision = decide(replace(desired(ONE), status="RUNNING"), "STOPPED", "RUNNING", {112233: "Disconnected"})
+    assert decision.hold == "STOPPED"
+    assert "mailbox 112233 reports 'Disconnected'" in decision.note
+
+
+@pytest.mark.parametrize("status", [403, 409])
+def test_a_refused_run_says_what_to_do(status: int) -> None:
+    error = WoodpeckerApiError(
+        ApiErrorInfo(status=status, code="NOT_RUNNABLE", message="Campaign cannot be run"),
+        "refused",
+        method="POST",
+        path="/v2/campaigns/7/run",
+        maybe_committed=False,
+    )
+    found = refused_status_call(error, "run", 7, "RUNNING")
+    assert found is not None
+    assert found.message.startswith(
+        f"Woodpecker refused to run campaign 7 (HTTP {status}: Campaign cannot be run)"
+    )
+    assert "then run `wpsync apply` again to set it RUNNING" in found.message
+    assert refused_status_call(error, "make_editable", 7, "EDITED") is None
