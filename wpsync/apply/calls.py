@@ -151,9 +151,8 @@ def check_still_appendable(
     last step's processed prospects matter to an append only: edits are made whoever it sent to."""
     if remote is None:
         raise WpsyncError(f"campaign {record.campaign_id} no longer exists in Woodpecker")
-    if remote.step_ids[-1] != record.last_step_id or remote.step_hashes != tuple(
-        s.hash for s in record.content_steps
-    ):
+    # The chain's shape, not its copy: a plan may set drifted copy back, and a PATCH replaces values.
+    if remote.step_ids != tuple(s.id for s in record.steps):
         raise WpsyncError(f"campaign {record.campaign_id} changed in Woodpecker since the plan; plan again")
     if status_too and remote.status not in EDITABLE:
         raise WpsyncError(

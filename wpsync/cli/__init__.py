@@ -4,7 +4,7 @@
 and ``tools`` wire the commands, each a thin translation into a function of ``wpsync.commands``. Importing this package registers them.
 """
 
-from wpsync.cli import authoring, files, state, sync, tools, views
+from wpsync.cli import adopt, authoring, files, state, sync, tools, views
 from wpsync.cli.app import main, run
 
-__all__ = ["authoring", "files", "main", "run", "state", "sync", "tools", "views"]
+__all__ = ["adopt", "authoring", "files", "main", "run", "state", "sync", "tools", "views"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the models are loaded only once a file is parsed; Unchanged files never need them
-    from wpsync.files.models import Campaign, EmailStep
+    from wpsync.files.models import Campaign, EmailStep, Settings
 
 JSON = dict[str, Any]
 
@@ -57,15 +57,19 @@ class Unchanged:
 
 def canonical_head(campaign: Campaign) -> JSON:
     """Name, mailboxes and settings with every default filled: what the API would report."""
-    settings = campaign.settings.model_dump()
-    for key in ("open_disabled_list", "auto_pause_prospect_from_domain"):
-        if settings[key] == "null":
-            settings[key] = None
     return {
         "name": campaign.name,
         "email_account_ids": list(campaign.email_account_ids or []),
-        "settings": settings,
+        "settings": canonical_settings(campaign.settings),
     }
+
+
+def canonical_settings(model: Settings) -> JSON:
+    settings = model.model_dump()
+    for key in ("open_disabled_list", "auto_pause_prospect_from_domain"):
+        if settings[key] == "null":
+            settings[key] = None
+    return settings
 
 
 def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, recorded: bool) -> Desired:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from wpsync.limits import MAX_WINDOWS_PER_DAY_APPENDED
@@ -23,6 +23,7 @@ from wpsync.plan.actions import (
 )
 from wpsync.plan.desired import Desired, email_step
 from wpsync.plan.diff import compare_steps, field_changes
+from wpsync.plan.drift import adopt_way_out, baseline
 from wpsync.plan.edits import Where, edit_step
 from wpsync.plan.explain import explain
 from wpsync.plan.facts import RemoteCampaign
@@ -61,22 +62,23 @@ def plan_existing(
     def refuse(code: RefusalCode, step: int | None, reason: str, way_out: str) -> None:
         out.refusals.append(Refusal(desired.key, desired.file, code, step, reason, way_out))
 
-    recorded_hashes = tuple(s.hash for s in record.content_steps)
-    if remote is not None and remote.step_hashes != recorded_hashes:
-        refuse(
-            "remote_drift",
-            None,
-            f"campaign {record.campaign_id}'s steps were changed in Woodpecker since wpsync recorded them",
-            f"reconcile: `wpsync forget {desired.key}`, then `wpsync import {record.campaign_id} "
-            f"--key {desired.key} --force` to adopt Woodpecker's version",
-        )
+    base = baseline(desired, record, applied, remote)
+    out.notes.extend(base.notes)
+    if base.refusal is not None:
+        out.refusals.append(base.refusal)
         return out
+    record, applied = base.record, base.applied
     processed = remote.processed if remote and remote.processed else _recorded_processed(record)
     edits: list[Action] = []
-    if desired.head_hash != record.head_hash:
+    if desired.head_hash != record.head_hash or base.head_drifted:
         edits.extend(_update_head(where, desired, applied, refuse))
     changes = _step_changes(where, desired, record, applied, processed, out)
     edits.extend(changes)
+    # A change no call can make, made in Woodpecker's app: the way out is to take it into the file.
+    out.refusals = [
+        replace(r, way_out=adopt_way_out(desired)) if r.step and r.step - 1 in base.drifted else r
+        for r in out.refusals
+    ]
     if out.refusals:
         # Nothing of a refused campaign is applied; the reviewer still sees what else it holds.
         held = planned_changes(edits)

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+JSON = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class RemoteCampaign:
     prospects: int | None = None  # in the campaign, when the stats say
     results: tuple[StepResults | None, ...] = ()  # per content step; None: not reported (LINKEDIN)
     working_days: bool | None = None  # settings.count_followup_delay_in_working_days, when reported
+    head: JSON | None = None  # canonical name, mailboxes and settings as held (None: unreadable)
+    contents: tuple[JSON, ...] = ()  # canonical content of each step as held, in order
 
 
 @dataclass(frozen=True)

@@ -311,13 +311,4 @@ def _drift_notes(records: Mapping[str, CampaignRecord], facts: Facts) -> list[No
             notes.append(
                 Note(key, "drift", f"{key}: status changed in Woodpecker: {record.status} → {remote.status}")
             )
-        recorded = tuple(s.hash for s in record.content_steps)
-        if remote.step_hashes != recorded:
-            extra = len(remote.step_hashes) - len(recorded)
-            what = (
-                f"{extra} step(s) added"
-                if extra > 0 and remote.step_hashes[: len(recorded)] == recorded
-                else ("steps edited or removed")
-            )
-            notes.append(Note(key, "drift", f"{key}: {what} in Woodpecker's app since wpsync recorded them"))
     return notes

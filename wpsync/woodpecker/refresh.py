@@ -63,6 +63,8 @@ def remote_from(payload: dict[str, Any], item: Callable[[], dict[str, Any]]) -> 
         prospects=people,
         results=results,
         working_days=_working_days(payload),
+        head=remote_head(payload),
+        contents=steps.contents,
     )
 
 
@@ -71,6 +73,29 @@ def _working_days(payload: dict[str, Any]) -> bool | None:
     settings = payload.get("settings")
     value = settings.get("count_followup_delay_in_working_days") if isinstance(settings, dict) else None
     return value if isinstance(value, bool) else None
+
+
+def remote_head(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The campaign's name, mailboxes and settings in the canonical form of a file's head (None when
+    its settings are not of a form wpsync can read: no drift is then claimed for them)."""
+    from pydantic import ValidationError
+
+    from wpsync.files.models import Settings
+    from wpsync.plan.desired import canonical_settings
+
+    raw = payload.get("settings")
+    if not isinstance(raw, dict):
+        return None
+    known = {k: "null" if v is None else v for k, v in raw.items() if k in Settings.model_fields}
+    try:
+        settings = Settings.model_validate(known)
+    except ValidationError:
+        return None
+    return {
+        "name": payload.get("name"),
+        "email_account_ids": list(payload.get("email_account_ids") or []),
+        "settings": canonical_settings(settings),
+    }
 
 
 def first_subject(content: dict[str, Any]) -> str | None:
