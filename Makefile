@@ -19,7 +19,7 @@ test: lint typecheck unit
 lint: $(STAMP)
 	$(BIN)/ruff check wpsync tests benchmarks
 	$(BIN)/ruff format --check wpsync tests benchmarks
-	$(BIN)/zizmor --offline --quiet docs/workflows/wpsync.yml
+	$(BIN)/zizmor --offline --quiet action.yml docs/workflows/wpsync.yml docs/workflows/wpsync-drift.yml
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -202,11 +202,14 @@ def test_steps_changed_in_woodpeckers_app(ws: Workspace) -> None:
     )
     assert answer.status_code in (200, 201)
     drift = ws.run("plan", "--refresh", "all")
-    assert drift.exit_code == 0
-    assert "one-step-email: 1 step(s) added in Woodpecker's app since wpsync recorded them" in drift.stdout
+    assert drift.exit_code == 3  # no call can undo it: refused, with the way out
+    assert f"campaign {rec['campaign_id']}: 1 step(s) added in Woodpecker's app since wpsync recorded it" in (
+        drift.stdout
+    )
+    assert "way out: `wpsync adopt one-step-email` takes Woodpecker's version into" in drift.stdout
     ws.emulator.clear_requests()
     ws.append("one-step-email", FOLLOW_UP)
-    refused(ws, "remote_drift", "steps were changed in Woodpecker since wpsync recorded them")
+    refused(ws, "remote_drift", "1 step(s) added in Woodpecker's app")
 
 
 def test_campaign_deleted_in_woodpecker(ws: Workspace) -> None:

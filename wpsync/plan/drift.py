@@ -45,7 +45,8 @@ def baseline(
     desired: Desired, record: CampaignRecord, applied: Applied | None, remote: RemoteCampaign | None
 ) -> Baseline:
     steps = record.content_steps
-    if remote is not None and applied is None and remote.step_hashes != tuple(s.hash for s in steps):
+    unknown = applied is None or (remote is not None and len(remote.contents) != len(remote.step_hashes))
+    if remote is not None and unknown and remote.step_hashes != tuple(s.hash for s in steps):
         return Baseline(
             record,
             applied,
@@ -54,8 +55,8 @@ def baseline(
                 desired.file,
                 "remote_drift",
                 None,
-                f"campaign {record.campaign_id}'s steps were changed in Woodpecker, and the content last "
-                "applied is not in the state to compare with",
+                f"campaign {record.campaign_id}'s steps were changed in Woodpecker, and what changed "
+                "cannot be told (the content last applied, or Woodpecker's, is not known)",
                 f"`wpsync forget {desired.key}`, then `wpsync import {record.campaign_id} --key "
                 f"{desired.key} --force` to adopt Woodpecker's version",
             ),
