@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from wpsync import failpoints
 from wpsync.apply.record import created
+from wpsync.commands.resolve import Account
 from wpsync.commands.workspace import Workspace, client_for
 from wpsync.errors import InputError, WpsyncError
 from wpsync.files.adopt import adopt_text
@@ -33,11 +34,11 @@ from wpsync.woodpecker.remote import read_steps
 FILE_STATUSES = ("DRAFT", "RUNNING", "PAUSED", "STOPPED")
 
 
-def adopt_command(
-    ws: Workspace, api_key: str | None, keys: Sequence[str], *, echo: Callable[[str], None]
-) -> int:
+def adopt_command(account: Account, keys: Sequence[str], *, echo: Callable[[str], None]) -> int:
+    """Adopt ``keys`` of ``account`` (its folder, state, key, URL and client company)."""
+    ws, api_key = account.ws, account.key
     if api_key is None:
-        raise InputError("adopt reads Woodpecker: set WOODPECKER_API_KEY, or pass --api-key-file FILE")
+        raise InputError(f"adopt reads Woodpecker: set {ws.key_source}, or pass --api-key-file FILE")
     with (
         lock_state(ws.state, f"wpsync adopt {' '.join(keys)}", timeout=ws.lock_timeout, notice=echo),
         client_for(api_key, ws) as client,
