@@ -119,7 +119,9 @@ def _run(
 
 def label(action: Action) -> str:
     where = f"{action.key}" + (
-        f" (campaign {action.campaign_id})" if not isinstance(action, CreateCampaign) else ""
+        f" (campaign {action.campaign_id})"
+        if not isinstance(action, CreateCampaign) and action.campaign_id  # 0: created in this plan
+        else ""
     )
     match action:
         case CreateCampaign():
