@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from tests.helpers import MINIMAL, load_text, messages
 from tests.unit.test_planner_values import ONE, desired
 from wpsync.apply.calls import refused_status_call
 from wpsync.errors import ApiErrorInfo
+from wpsync.files.to_api import create_body
 from wpsync.plan.live import decide
 from wpsync.woodpecker.errors import WoodpeckerApiError
 
@@ -60,3 +63,18 @@ def test_a_refused_run_says_what_to_do(status: int) -> None:
     )
     assert "then run `wpsync apply` again to set it RUNNING" in found.message
     assert refused_status_call(error, "make_editable", 7, "EDITED") is None
+
+
+def test_a_bad_status_or_policy_in_a_file_names_the_line_and_what_is_allowed(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "email_account_ids", 'status = "RUNING"\nmake_editable = "yes"\nemail_account_ids', 1
+    )
+    assert messages(load_text(tmp_path, text)) == [
+        "1: status: must be 'DRAFT', 'RUNNING', 'PAUSED' or 'STOPPED', not 'RUNING'",
+        "2: make_editable: expected true or false, not 'yes'",
+    ]
+    loaded = load_text(
+        tmp_path, MINIMAL.replace("email_account_ids", 'status = "PAUSED"\nemail_account_ids', 1)
+    )
+    assert loaded.campaign is not None and loaded.campaign.status == "PAUSED"
+    assert "status" not in create_body(loaded.campaign)  # wpsync's own: never sent
