@@ -34,7 +34,6 @@ from wpsync.errors import (
     WpsyncError,
 )
 from wpsync.limits import MAX_PLAN_FILE
-from wpsync.plan.codec import from_json, to_json
 from wpsync.plan.plan import Plan
 from wpsync.review.accounts import AccountPlan, combined_summary, merged, shared_changes
 from wpsync.state.atomic import atomic_write_json
@@ -162,6 +161,8 @@ def render_all(
 
 def accounts_json(plans: list[AccountPlan]) -> dict[str, Any]:
     """The documented JSON of a plan for several accounts: each account's plan whole, as for one."""
+    from wpsync.plan.codec import to_json  # loaded for a JSON or saved plan only (it loads the forecast)
+
     total = merged(plans)
     return {
         "format_version": 1,
@@ -178,6 +179,8 @@ def accounts_json(plans: list[AccountPlan]) -> dict[str, Any]:
 def save_plans(planned: Sequence[tuple[Account, Plan]], path: Path) -> None:
     """A saved plan: ``{"kind", "plan"}`` for the one account of old, ``{"kind", "accounts": {NAME: plan}}``
     for named accounts."""
+    from wpsync.plan.codec import to_json
+
     if unnamed([account for account, _ in planned]):
         atomic_write_json(path, {"kind": SAVED_PLAN_KIND, "plan": to_json(planned[0][1])})
         return
@@ -207,6 +210,8 @@ def load_saved(path: Path) -> dict[str | None, Plan]:
     found: dict[str | None, Any] = {None: data.get("plan")} if accounts is None else accounts
     if not isinstance(found, dict):
         raise InputError(f"{path}: a damaged saved plan (its accounts are not a table); plan again")
+    from wpsync.plan.codec import from_json
+
     try:
         return {None if name is None else str(name): from_json(plan) for name, plan in found.items()}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

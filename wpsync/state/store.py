@@ -174,11 +174,13 @@ class StateDir:
     def intents(self) -> dict[str, Intent]:
         if not self.root.is_dir():
             return {}
+        found = sorted(self.root.glob(f"*{INTENT_SUFFIX}"))
+        if not found:
+            return {}  # the usual case: the journal is not even loaded
         from wpsync.state.journal import intent_from_json
 
         return {
-            path.name[: -len(INTENT_SUFFIX)]: intent_from_json(str(path), read_json(path))
-            for path in sorted(self.root.glob(f"*{INTENT_SUFFIX}"))
+            path.name[: -len(INTENT_SUFFIX)]: intent_from_json(str(path), read_json(path)) for path in found
         }
 
     def read_applied(self, key: str) -> Applied | None:
