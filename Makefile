@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test lint typecheck unit pg-prereq demo bench fmt install clean
+.PHONY: golden test lint typecheck unit pg-prereq demo bench fmt install clean
 
 $(STAMP): pyproject.toml
 	$(PY) -c 'import sys; sys.exit("wpsync needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -62,6 +62,10 @@ install: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Rewrite the review goldens (tests/review/golden/) from the renderers; review the diff, then commit.
+golden: $(STAMP)
+	WPSYNC_UPDATE_GOLDEN=1 $(BIN)/pytest tests/review -q -k "golden or exactly"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .demo

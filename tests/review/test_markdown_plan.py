@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.review import golden
 from tests.review.plans import EXAMPLES, example_plan, many_campaigns_plan, refused_plan
 from wpsync.cli import main
 from wpsync.commands.plan import append_step_summary
@@ -25,11 +26,11 @@ def _golden(name: str) -> str:
 def test_the_example_campaigns_render_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     plan, warnings = example_plan(tmp_path)
-    assert render_markdown(plan, warnings=warnings) == _golden("examples.md")
+    golden.check("examples.md", render_markdown(plan, warnings=warnings))
 
 
 def test_refused_edits_render_exactly() -> None:
-    assert render_markdown(refused_plan()) == _golden("refused.md")
+    golden.check("refused.md", render_markdown(refused_plan()))
 
 
 def test_the_summary_line_comes_first_after_the_marker() -> None:
@@ -42,7 +43,7 @@ def test_a_refusal_opens_its_section_and_comes_first() -> None:
     text = render_markdown(refused_plan())
     assert "> [!CAUTION]" in text
     refused = text.index("<details open>\n<summary>⛔ <code>q4-ctos</code>")
-    appended = text.index("<details>\n<summary>➕ <b>append</b> <code>one-step-email</code>")
+    appended = text.index("<details>\n<summary>✏️ <code>one-step-email</code> · <b>step 2 appended</b>")
     assert refused < appended
 
 

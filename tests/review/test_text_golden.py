@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.review import golden
 from tests.review.plans import example_plan, refused_plan
 from wpsync.plan.plan import (
     Binding,
@@ -66,10 +66,7 @@ def edits_plan() -> Plan:
 
 
 def _check(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("WPSYNC_UPDATE_GOLDEN"):
-        path.write_text(text + "\n", encoding="utf-8")
-    assert text + "\n" == path.read_text(encoding="utf-8"), f"set WPSYNC_UPDATE_GOLDEN=1 to rewrite {path}"
+    golden.check(name, text + "\n")
 
 
 def test_the_example_campaigns_print_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

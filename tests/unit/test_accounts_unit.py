@@ -65,7 +65,8 @@ def test_the_same_edit_in_two_accounts_is_shown_once_with_each_campaign_id() -> 
         "campaigns/initech",
     )
     text = render_accounts_text(plans)
-    assert text.count("~ update step 1 version A in campaign <id>  (q4)") == 1
+    assert text.count("~ update step 1 version A in campaign <id>") == 1
+    assert text.count("  # q4  (campaigns/{acme,globex}/q4.toml): copy of 1 version edited") == 1
     assert "in acme, globex:" in text
     assert "      campaign ids: acme 1003 · globex 2001" in text
     assert text.count("a note every account shares") == 1
@@ -74,12 +75,13 @@ def test_the_same_edit_in_two_accounts_is_shown_once_with_each_campaign_id() -> 
         "Plan for 3 accounts: 0 campaigns to create, 0 steps to append, 2 in-place updates, 0 changes refused."
     )
     markdown = render_accounts_markdown(plans)
-    assert markdown.count("**✏️ update step 1 version A**") == 1
+    assert markdown.count("**✏️ Step 1 · version A: copy edited**") == 1
     assert "campaigns/{acme,globex}/q4.toml: campaign ids by account: acme 1003, globex 2001" in markdown
     json.dumps(markdown)  # plain text
 
 
 def test_one_account_alone_shows_its_own_ids_as_its_plan_does() -> None:
     text = render_accounts_text([AccountPlan("acme", _edit("campaigns/acme", 1003), "campaigns/acme")])
-    assert "~ update step 1 version A in campaign 1003  (q4)" in text
+    assert "  # q4  (campaigns/acme/q4.toml): copy of 1 version edited" in text
+    assert "~ update step 1 version A in campaign 1003" in text
     assert "campaign ids" not in text

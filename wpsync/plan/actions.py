@@ -18,7 +18,7 @@ moment of the call, so a plan never carries an id the state does not vouch for.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 JSON = dict[str, Any]
@@ -76,6 +76,8 @@ class UpdateCampaign:
     head: JSON  # the canonical head once done
     head_hash: str
     changes: tuple[FieldChange, ...]
+    # The head it replaces, so a reviewer sees each field old → new (empty in plans saved before 0.2).
+    old_head: JSON = field(default_factory=dict)
     kind: Literal["update_campaign"] = "update_campaign"
 
 
@@ -89,6 +91,8 @@ class UpdateWindows:
     step_hash: str  # the step's hash once done (with every other edit of it made)
     changes: tuple[FieldChange, ...]
     schedule: str = ""  # the [schedules.NAME] it came from, so a reviewer sees one change
+    # The windows it replaces, so a reviewer sees before → after (empty in plans saved before 0.2).
+    old_delivery_time: JSON = field(default_factory=dict)
     kind: Literal["update_windows"] = "update_windows"
 
 
@@ -112,6 +116,9 @@ class DeleteStep:
     file: str
     campaign_id: int
     position: int
+    # The step's canonical content as last applied (channel, windows, versions), so a reviewer sees
+    # what is deleted; empty when the state does not hold it.
+    content: JSON = field(default_factory=dict)
     kind: Literal["delete_step"] = "delete_step"
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from typing import Any
 
+from wpsync.plan import summary
 from wpsync.plan.actions import ACTION_KINDS, Action, CreateCampaign, FieldChange
+from wpsync.plan.facts import Names
 from wpsync.plan.forecast import forecast_from_json, forecast_json, load_from_json, load_json
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
 
@@ -29,7 +31,29 @@ def to_json(plan: Plan) -> JSON:
         "account": plan.account,
         "forecasts": [forecast_json(f) for f in plan.forecasts],
         "mailboxes": [load_json(m) for m in plan.mailboxes],
+        "campaigns": summary.to_json(plan),
+        "names": _names_json(plan.names),
     }
+
+
+def _names_json(names: Names | None) -> JSON | None:
+    if names is None:
+        return None
+    return {
+        "mailboxes": {str(k): v for k, v in sorted(names.mailboxes.items())},
+        "linkedin": {str(k): v for k, v in sorted(names.linkedin.items())},
+        "read_at": names.read_at,
+    }
+
+
+def _names_from_json(data: Any) -> Names | None:
+    if not isinstance(data, dict):
+        return None
+    return Names(
+        mailboxes={int(k): str(v) for k, v in dict(data.get("mailboxes") or {}).items()},
+        linkedin={int(k): str(v) for k, v in dict(data.get("linkedin") or {}).items()},
+        read_at=str(data.get("read_at") or ""),
+    )
 
 
 def _action_json(action: Action) -> JSON:
@@ -67,6 +91,7 @@ def from_json(data: JSON) -> Plan:
         # Plans saved before forecasts existed have none: they apply the same.
         forecasts=tuple(forecast_from_json(f) for f in data.get("forecasts", ())),
         mailboxes=tuple(load_from_json(m) for m in data.get("mailboxes", ())),
+        names=_names_from_json(data.get("names")),
     )
 
 

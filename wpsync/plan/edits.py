@@ -95,6 +95,7 @@ def edit_step(
                     old.get("delivery_time"), new.get("delivery_time"), f"{path}.delivery_time"
                 ),
                 schedule=schedule,
+                old_delivery_time=old.get("delivery_time") or {},
             )
         )
     fields_ = EMAIL_COPY if new["type"] == "EMAIL" else ("message",)

@@ -111,6 +111,10 @@ def _held_back(key: str, held: tuple[FieldChange, ...]) -> str:
     return f"{key}: also planned, and held back with the refusal: {listed}"
 
 
+def where_of(where: Where) -> tuple[str, str, int]:
+    return where.key, where.file, where.campaign_id
+
+
 def _recorded_processed(record: CampaignRecord) -> tuple[int | None, ...]:
     count = len(record.content_steps)
     return (*(None,) * (count - 1), record.last_step_processed) if count else ()
@@ -130,17 +134,8 @@ def _update_head(where: Where, desired: Desired, applied: Applied | None, refuse
     settings = {k: v for k, v in new["settings"].items() if old.get("settings", {}).get(k) != v}
     if settings:
         patch["settings"] = settings
-    return [
-        UpdateCampaign(
-            where.key,
-            where.file,
-            where.campaign_id,
-            patch,
-            new,
-            desired.head_hash,
-            field_changes(old, new, ""),
-        )
-    ]
+    changes = field_changes(old, new, "")
+    return [UpdateCampaign(*where_of(where), patch, new, desired.head_hash, changes, old_head=old)]
 
 
 def _step_changes(
@@ -202,7 +197,8 @@ def _step_changes(
                     )
                 )
     for index in sorted(trailing, reverse=True):
-        actions.extend(_deletable(where, desired, record, index, processed, out))
+        content = applied.steps[index] if applied and index < len(applied.steps) else {}
+        actions.extend(_deletable(where, desired, record, index, processed, out, content))
     if n > m:
         actions.extend(_appendable(where, desired, m, processed, out))
     return actions
@@ -222,6 +218,7 @@ def _deletable(
     index: int,
     processed: tuple[int | None, ...],
     out: CampaignPlan,
+    content: JSON,
 ) -> list[Action]:
     n = index + 1
     types = [s.type for s in record.content_steps]
@@ -260,7 +257,7 @@ def _deletable(
                 "(Woodpecker's stats do not say); the delete call decides, and changes nothing if it refuses",
             )
         )
-    return [DeleteStep(where.key, where.file, where.campaign_id, n)]
+    return [DeleteStep(where.key, where.file, where.campaign_id, n, content=content)]
 
 
 def _appendable(

@@ -52,6 +52,18 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class Names:
+    """Mailbox addresses and LinkedIn account names, shown to reviewers instead of ids.
+
+    ``read_at`` is empty when this plan read them from Woodpecker, or the date of the cached copy
+    they came from (a plan made offline)."""
+
+    mailboxes: Mapping[int, str] = field(default_factory=dict)
+    linkedin: Mapping[int, str] = field(default_factory=dict)
+    read_at: str = ""
+
+
+@dataclass(frozen=True)
 class Facts:
     """Refreshed facts. A key maps to None when its campaign no longer exists in Woodpecker."""
 
@@ -61,3 +73,4 @@ class Facts:
     linkedin: Mapping[int, tuple[str, str]] | None = None  # id → (session_status, level)
     untracked: Mapping[str, tuple[int, ...]] | None = None  # campaign name → ids no record owns
     account: str | None = None  # the key's account, when it was read (GET /v1/me)
+    names: Names | None = None  # what the mailbox and LinkedIn reads said, when they were made

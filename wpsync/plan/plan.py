@@ -27,6 +27,7 @@ from wpsync.plan.actions import (
     UpdateVersion,
     UpdateWindows,
 )
+from wpsync.plan.facts import Names
 
 if TYPE_CHECKING:  # a no-change plan has no forecast: it does not load the module
     from wpsync.plan.forecast import Forecast, MailboxLoad
@@ -164,6 +165,7 @@ class Plan:
     targets: tuple[str, ...] = ()  # `--target KEY`: only these campaigns were considered
     forecasts: tuple[Forecast, ...] = ()  # when, who, how much: per campaign created or changed
     mailboxes: tuple[MailboxLoad, ...] = ()  # projected daily sends that change, or are over the limit
+    names: Names | None = None  # mailbox and LinkedIn names (None: not read; renderers show ids)
 
     @property
     def has_changes(self) -> bool:

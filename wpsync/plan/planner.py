@@ -155,6 +155,7 @@ def make_plan(
         },
         moves=tuple(moves),
         account=facts.account,
+        names=facts.names,
     )
 
 

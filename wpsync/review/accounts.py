@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the markdown renderer loads only for markdown: a text plan 
 
 _FOLDER = "\x00"  # stands for the account's folder name while descriptions are compared
 _ID = re.compile(r"\bcampaign \d+\b")
-_HEAD = re.compile(r"^(?:\x1b\[[0-9;]*m)?  [+~\-▶✗→] ")  # the first line of one change
+_HEAD = re.compile(r"^(?:\x1b\[[0-9;]*m)?  [+~\-▶✗→#] ")  # the first line of one change or campaign
 
 
 @dataclass(frozen=True)

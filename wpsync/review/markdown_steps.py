@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from wpsync.limits import DAYS, MAX_VERSIONS
-from wpsync.plan.plan import FieldChange, Refusal
-from wpsync.review import describe, htmltext, worddiff
+from wpsync.plan.plan import FieldChange, Plan, Refusal
+from wpsync.review import describe, htmltext, names, worddiff
 from wpsync.review import escape as md
 from wpsync.review.visible import reveal
 
@@ -29,15 +29,18 @@ _STEP_PREFIX = re.compile(r"^steps\[\d+\]\.")
 _VERSION_PREFIX = re.compile(r"^versions\[(\d+)\]\.?")
 
 
-def step_block(number: int, step: JSON, *, last: bool, full: bool) -> list[str]:
+def step_block(number: int, step: JSON, *, last: bool, full: bool, plan: Plan | None = None) -> list[str]:
     """One step of a create or add-step body (``body`` nested) as markdown lines."""
     body = step.get("body") or {}
     versions = describe.versions(step)
     then = "" if last else f" · then wait {describe.delay(step)}"
     if step.get("type") == "LINKEDIN":
         action = _ACTIONS.get(str(body.get("action_type")), str(body.get("action_type")))
-        account = md.code(str(body.get("linkedin_account_id")))
-        lines = [f"**Step {number} · LinkedIn: {action}** · account {account}{then}"]
+        account_id = body.get("linkedin_account_id")
+        account = (
+            md.inline(names.linkedin(plan, account_id)) if plan else f"account {md.code(str(account_id))}"
+        )
+        lines = [f"**Step {number} · LinkedIn: {action}** · {account}{then}"]
         if body.get("action_type") == "VISIT_PROFILE" or not full:
             return lines
         for letter, version in zip(describe.letters(len(versions)), versions, strict=False):

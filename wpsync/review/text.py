@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, assert_never
 
+from wpsync.plan import summary
 from wpsync.plan.actions import STATUS_CALL, STATUS_MARK
 from wpsync.plan.plan import (
+    Action,
     AppendStep,
     CreateCampaign,
     DeleteCampaign,
@@ -19,8 +21,10 @@ from wpsync.plan.plan import (
     UpdateVersion,
     UpdateWindows,
 )
-from wpsync.review import describe
-from wpsync.review.visible import reveal
+from wpsync.plan.summary import summarise
+from wpsync.review import describe, names, text_edits
+
+JSON = dict[str, Any]
 
 _COLOURS = {
     "+": "\x1b[32m",
@@ -39,102 +43,133 @@ def _paint(text: str, mark: str, color: bool) -> str:
     return f"{_COLOURS[mark]}{text}{_RESET}" if color else text
 
 
-_WIDTH = 80  # a value is cut to about this many characters
-_BEFORE = 24  # characters kept before the first difference of an old → new pair
-
-
-def _json(value: Any) -> str:
-    return reveal(json.dumps(value, ensure_ascii=False))  # JSON escapes controls; not bidi ones
-
-
-def _value(value: Any) -> str:
-    return _window(_json(value), 0)
-
-
-def _change(old: Any, new: Any) -> str:
-    """``old → new``, each cut around the first place they differ, so a long value edited near its
-    end shows the edit on both sides rather than the same prefix twice."""
-    before, after = _json(old), _json(new)
-    at = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), None)
-    if at is None:
-        at = min(len(before), len(after))
-    return f"{_window(before, at)} → {_window(after, at)}"
-
-
-def _window(text: str, at: int) -> str:
-    """At most about ``_WIDTH`` characters of ``text`` that show position ``at``; a cut end is "…"."""
-    if len(text) <= _WIDTH:
-        return text
-    start = max(0, min(at - _BEFORE, len(text) - _WIDTH))
-    end = start + _WIDTH
-    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-
-
 def render_text(plan: Plan, *, color: bool = False) -> str:
+    """Actions by campaign, in apply's order: a ``#`` line naming the campaign and what its actions do,
+    then each action; refused changes after; a campaign's notes under it, the plan's own at the end."""
     lines: list[str] = []
-    if plan.actions or plan.moves:
+    parts = summary.group(plan)
+    acting = [p for p in parts if p.actions or p.moves]
+    if acting:
         lines.append("wpsync will perform these actions, in this order:")
-        lines.append("")
-    shown_schedules: set[tuple[str, str]] = set()
-    for move in plan.moves:
+    for part in acting:
+        said = summarise(part.actions, part.refusals, part.moves).text()
+        where = f"  ({part.file})" if part.file else ""
+        lines.extend(["", _paint(f"  # {part.key}", "bold", color) + f"{where}: {said}"])
+        for move in part.moves:
+            lines.append(
+                f"  → move {move.old_key} → {move.new_key}  (campaign {move.campaign_id}; the record follows the file, no call)"
+            )
+        lines.extend(_actions(part.actions, plan, color=color))
+        lines.extend(_notes(part))
+    refused = [p for p in parts if p.refusals]
+    if refused:
+        if lines:
+            lines.append("")
         lines.append(
-            f"  → move {move.old_key} → {move.new_key}  (campaign {move.campaign_id}; the record follows the file, no call)"
+            _paint("Refused — wpsync will not make these changes; apply will not start:", "✗", color)
         )
-    for action in plan.actions:
+        for part in refused:
+            for refusal in part.refusals:
+                where = f"step {refusal.step}" if refusal.step else "campaign"
+                lines.append("")
+                lines.append(
+                    _paint(f"  ✗ {refusal.key} {where}: {refusal.code}", "✗", color) + f"  ({refusal.file})"
+                )
+                lines.append(f"      {refusal.reason}")
+                for item in refusal.changes:
+                    lines.append(f"      {item.path}: {text_edits.change(item.old, item.new)}")
+                lines.append(f"      way out: {refusal.way_out}")
+            if not part.actions:
+                lines.extend(_notes(part))
+    own = summary.campaign_notes(plan)
+    rest = [n.message for i, n in enumerate(plan.notes) if i not in own]
+    if names.source(plan):
+        rest.append(names.source(plan))
+    if rest:
+        lines.append("")
+        lines.append("Notes:")
+        lines.extend(f"  - {message}" for message in rest)
+    if lines:
+        lines.append("")
+    lines.append(_paint(plan.summary(), "bold", color))
+    return "\n".join(lines)
+
+
+def _notes(part: summary.Campaign) -> list[str]:
+    paused = any(isinstance(a, MakeEditable) for a in part.actions)
+    return [
+        f"      note: {n.message.removeprefix(part.key + ': ')}"
+        for n in part.notes
+        if n.code != "moved" and not (paused and n.code == "editable_pause")
+    ]
+
+
+def _actions(actions: list[Action], plan: Plan, *, color: bool) -> list[str]:
+    lines: list[str] = []
+    shown_schedules: set[str] = set()
+    restored = next((a.status for a in actions if isinstance(a, RestoreStatus)), "")
+    for action in actions:
         match action:
             case CreateCampaign():
                 body = action.body
-                lines.append(_paint(f"  + create campaign {action.key}", "+", color) + f"  ({action.file})")
+                lines.append(_paint(f"  + create campaign {action.key}", "+", color))
                 settings = body.get("settings", {})
-                mailboxes = ", ".join(str(m) for m in body.get("email_account_ids") or []) or "none"
-                lines.append(f"      name: {_value(body.get('name', 'My campaign #0'))}")
+                mailboxes = names.mailboxes(plan, body.get("email_account_ids") or [])
+                lines.append(
+                    f"      name: {text_edits.change(None, body.get('name', 'My campaign #0')).split(' → ')[1]}"
+                )
                 lines.append(
                     f"      mailboxes: {mailboxes} · timezone: {settings.get('timezone')} · "
                     f"daily_enroll: {settings.get('daily_enroll')}"
                 )
                 for number, step in enumerate(action.steps, start=1):
-                    lines.append(
-                        _paint(f"      + step {number}", "+", color) + f"  {describe.one_line(step)}"
-                    )
+                    lines.append(_paint(f"      + step {number}", "+", color) + f"  {_one_line(step, plan)}")
             case MakeEditable():
+                people = f" with {action.prospects} prospects" if action.prospects is not None else ""
+                after = (
+                    f"set back to {restored} after the edits"
+                    if restored
+                    else "left EDITED (--leave-editable)"
+                )
                 lines.append(
                     _paint(f"  ~ make campaign {action.campaign_id} editable", "~", color)
-                    + f"  ({action.key}: {action.from_status} → EDITED; it sends nothing until run again)"
+                    + f"  ({action.from_status}{people} → EDITED: sending pauses; {after})"
                 )
             case AppendStep():
                 lines.append(
                     _paint(f"  + append step {action.position} to campaign {action.campaign_id}", "+", color)
-                    + f"  ({action.key}, {action.file})"
                 )
                 lines.append(f"      {describe.one_line(action.step)}")
             case UpdateCampaign():
-                lines.append(
-                    _paint(f"  ~ update campaign {action.campaign_id}", "~", color)
-                    + f"  ({action.key}, {action.file})"
-                )
-                lines.extend(f"      {c.path}: {_change(c.old, c.new)}" for c in action.changes)
+                lines.append(_paint(f"  ~ update campaign {action.campaign_id}", "~", color))
+                lines.extend(text_edits.settings_lines(action, plan, color=color))
             case UpdateWindows():
-                if action.schedule and (action.key, action.schedule) in shown_schedules:
+                group = (
+                    action.schedule,
+                    json.dumps([action.old_delivery_time, action.delivery_time], sort_keys=True),
+                )
+                if action.schedule and "|".join(group) in shown_schedules:
                     continue
                 steps = [action.position]
                 if action.schedule:
-                    shown_schedules.add((action.key, action.schedule))
+                    shown_schedules.add("|".join(group))
                     steps = [
                         a.position
-                        for a in plan.actions
+                        for a in actions
                         if isinstance(a, UpdateWindows)
-                        and a.key == action.key
                         and a.schedule == action.schedule
+                        and a.delivery_time == action.delivery_time
+                        and a.old_delivery_time == action.old_delivery_time
                     ]
                 which = f"step {steps[0]}" if len(steps) == 1 else "steps " + ", ".join(map(str, steps))
-                source = f" (schedule {action.schedule!r}: one call per step)" if action.schedule else ""
+                source = f"  (schedule {action.schedule!r}: one call per step)" if action.schedule else ""
                 lines.append(
                     _paint(
                         f"  ~ update delivery windows of {which} in campaign {action.campaign_id}", "~", color
                     )
-                    + f"  ({action.key}){source}"
+                    + source
                 )
-                lines.append(f"      {describe.windows(action.delivery_time)}")
+                lines.extend(text_edits.windows_lines(action.old_delivery_time, action.delivery_time))
             case UpdateVersion():
                 letter = "ABCDE"[action.version]
                 lines.append(
@@ -143,23 +178,18 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                         "~",
                         color,
                     )
-                    + f"  ({action.key})"
                 )
-                lines.extend(f"      {c.path}: {_change(c.old, c.new)}" for c in action.changes)
+                lines.extend(text_edits.version_lines(action, color=color))
             case DeleteStep():
                 lines.append(
                     _paint(f"  - delete step {action.position} of campaign {action.campaign_id}", "-", color)
-                    + f"  ({action.key})"
+                    + "  (it processed nobody; this cannot be undone)"
                 )
+                lines.extend(text_edits.deleted_lines(action.content))
             case DeleteCampaign():
                 lines.append(
                     _paint(f"  - delete campaign {action.campaign_id} {action.name!r}", "-", color)
-                    + f"  ({action.key}; it cannot be restored)"
-                )
-            case RestoreStatus():
-                lines.append(
-                    _paint(f"  ▶ set campaign {action.campaign_id} back to {action.status}", "▶", color)
-                    + f"  ({action.key})"
+                    + "  (it cannot be restored)"
                 )
             case SetStatus():
                 mark, call = STATUS_MARK[action.status], STATUS_CALL[action.status]
@@ -167,29 +197,21 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                 since = f"{action.from_status} → " if action.from_status else ""
                 lines.append(
                     _paint(f"  {mark} {call} {which}", mark, color)
-                    + f"  ({action.key}: {since}{action.status}, as the file's status says)"
+                    + f"  ({since}{action.status}, as the file's status says)"
                 )
-    if plan.refusals:
-        if lines:
-            lines.append("")
-        lines.append(
-            _paint("Refused — wpsync will not make these changes; apply will not start:", "✗", color)
-        )
-        for refusal in plan.refusals:
-            where = f"step {refusal.step}" if refusal.step else "campaign"
-            lines.append("")
-            lines.append(
-                _paint(f"  ✗ {refusal.key} {where}: {refusal.code}", "✗", color) + f"  ({refusal.file})"
-            )
-            lines.append(f"      {refusal.reason}")
-            for change in refusal.changes:
-                lines.append(f"      {change.path}: {_change(change.old, change.new)}")
-            lines.append(f"      way out: {refusal.way_out}")
-    if plan.notes:
-        lines.append("")
-        lines.append("Notes:")
-        lines.extend(f"  - {note.message}" for note in plan.notes)
-    if lines:
-        lines.append("")
-    lines.append(_paint(plan.summary(), "bold", color))
-    return "\n".join(lines)
+            case RestoreStatus():
+                lines.append(
+                    _paint(f"  ▶ set campaign {action.campaign_id} back to {action.status}", "▶", color)
+                )
+            case _:
+                assert_never(action)
+    return lines
+
+
+def _one_line(step: JSON, plan: Plan) -> str:
+    """A created step in one line, its LinkedIn sender by name when the plan knows it."""
+    text = describe.one_line(step)
+    account = (step.get("body") or {}).get("linkedin_account_id")
+    if step.get("type") == "LINKEDIN" and account is not None:
+        text = text.replace(f"via account {account}", f"via {names.linkedin(plan, account)}")
+    return text

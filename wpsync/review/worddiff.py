@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wpsync.review import escape as markdown_escape
+from wpsync.review.visible import reveal
 
 Op = Literal["=", "-", "+"]
 # Snippets and HTML tags whole, then words, runs of spaces, single line breaks and single punctuation
@@ -130,3 +131,28 @@ def render(segments: list[Segment]) -> str:
             current.append(text)
     lines.append("".join(current))
     return markdown_escape.hard_breaks([line.strip() for line in lines])
+
+
+_RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
+
+
+def render_plain(segments: list[Segment], *, color: bool = False) -> list[str]:
+    """Text lines in ``git diff --word-diff`` style: ``[-removed-]{+added+}``; on a terminal, colour
+    instead of brackets. Hidden characters are shown (``reveal``); each line is closed on its own."""
+    lines: list[str] = []
+    current: list[str] = []
+    for segment in segments:
+        for number, piece in enumerate(segment.text.split("\n")):
+            if number:
+                lines.append("".join(current))
+                current = []
+            if not piece:
+                continue
+            text = reveal(piece, keep="\t")
+            if segment.op == "-":
+                text = f"{_RED}{text}{_RESET}" if color else f"[-{text}-]"
+            elif segment.op == "+":
+                text = f"{_GREEN}{text}{_RESET}" if color else f"{{+{text}+}}"
+            current.append(text)
+    lines.append("".join(current))
+    return [line.rstrip() for line in lines]
