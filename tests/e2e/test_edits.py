@@ -187,7 +187,7 @@ def first_step(remote: JSON) -> JSON:
 def test_settings_change(live: Workspace) -> None:
     live.edit("one-step-email", "daily_enroll = 25", "daily_enroll = 30")
     done = apply_edit(live, "one-step-email", expect=["update_campaign"])
-    assert "~ update campaign" in done.text and "settings.daily_enroll: 25 → 30" in done.text
+    assert "~ update campaign" in done.text and "      daily_enroll: 25 → 30" in done.text
     assert done.actions[0]["patch"] == {"settings": {"daily_enroll": 30}}
     assert done.sent == [{"settings": {"daily_enroll": 30}}]  # only what changed
     assert done.remote["settings"]["daily_enroll"] == 30
@@ -205,7 +205,7 @@ def test_name_change(live: Workspace) -> None:
 def test_mailbox_change(live: Workspace) -> None:
     live.edit("one-step-email", "email_account_ids = [112233]", "email_account_ids = [112233, 100001]")
     done = apply_edit(live, "one-step-email", expect=["update_campaign"])
-    assert "email_account_ids" in done.text
+    assert "mailboxes: sales@example.com, {+anna@example.com+}" in done.text  # names from the API
     assert done.sent == [{"email_account_ids": [112233, 100001]}]
     assert sorted(done.remote["email_account_ids"]) == [100001, 112233]
 
@@ -261,13 +261,15 @@ def test_version_copy(live: Workspace, old: str, new: str, patch: JSON | None) -
     if patch is None:  # the message: only it is sent
         assert list(done.sent[0]) == ["message"]
         assert "New copy." in done.sent[0]["message"] and "New copy." in version["message"]
-        assert "steps[0].versions[0].message" in done.text
+        assert "message:" in done.text and "[-an example cold email message-]{+New copy+}" not in done.text
+        assert "[-This is an example cold email message-]{+New copy+}." in done.text, done.text
     else:
         assert done.sent == [patch]
         assert done.actions[0]["patch"] == patch
         for name, value in patch.items():
             assert version[name] == value
-            assert f"steps[0].versions[0].{name}" in done.text
+        label = {"subject": "subject: ", "signature": "signature: ", "track_opens": "opens tracked: no → yes"}
+        assert all(label[name] in done.text for name in patch), done.text
     assert "already received the old copy" not in done.text  # a DRAFT campaign sent nothing
 
 

@@ -68,7 +68,7 @@ def test_state_mv_for_a_rename_with_edits(ws: Workspace) -> None:
     assert moved.exit_code == 0, moved.output
     plan = ws.run("plan")
     assert f"~ update campaign {cid}" in plan.stdout, plan.stdout
-    assert "settings.daily_enroll: 25 → 30" in plan.stdout
+    assert "      daily_enroll: 25 → 30" in plan.stdout
 
 
 def test_import_of_a_campaign_tracked_under_another_key_is_refused(ws: Workspace) -> None:

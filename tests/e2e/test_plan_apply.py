@@ -83,6 +83,8 @@ def test_json_plan_has_the_documented_shape(ws: Workspace) -> None:
         "account",
         "forecasts",
         "mailboxes",
+        "campaigns",
+        "names",
     }
 
 
@@ -192,7 +194,7 @@ def test_a_lost_state_warns_before_a_second_copy_is_created(ws: Workspace) -> No
     shutil.rmtree(ws.root / "state")  # the state is lost (never committed, say)
     result = ws.run("plan")
     assert (
-        f"one-step-email: Woodpecker already has an untracked campaign named 'One-step email campaign' ({campaign_id})"
+        f"note: Woodpecker already has an untracked campaign named 'One-step email campaign' ({campaign_id})"
         in result.stdout
     )
     assert f"run `wpsync import {campaign_id} --key one-step-email --force`" in result.stdout

@@ -222,7 +222,7 @@ def test_campaign_deleted_in_woodpecker(ws: Workspace) -> None:
 def test_a_mailbox_with_a_connection_problem_is_noted_and_the_create_decides(ws: Workspace) -> None:
     ws.emulator.seed_mailbox(112233, connected=False)
     plan = ws.run("plan")
-    assert "one-step-email: mailbox 112233 reports" in plan.stdout, plan.output
+    assert "      note: mailbox 112233 reports" in plan.stdout, plan.output
     assert "Woodpecker decides at create" in plan.stdout
 
 

@@ -71,7 +71,9 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
         if client is not None:
             from wpsync.woodpecker.refresh import refresh
 
-            facts = refresh(client, inputs.files, inputs.records, everything=request.refresh_all)
+            facts = refresh(
+                client, inputs.files, inputs.records, everything=request.refresh_all, applied=inputs.applied
+            )
         plan = make_plan(
             inputs.files,
             inputs.records,

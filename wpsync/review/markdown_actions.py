@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import assert_never
 
+from wpsync.plan.actions import STATUS_CALL, STATUS_MARK
 from wpsync.plan.plan import (
     Action,
     AppendStep,
@@ -18,6 +19,7 @@ from wpsync.plan.plan import (
     MakeEditable,
     Plan,
     RestoreStatus,
+    SetStatus,
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,

@@ -96,18 +96,12 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
 
 
 def _notes(part: summary.Campaign) -> list[str]:
-    paused = any(isinstance(a, MakeEditable) for a in part.actions)
-    return [
-        f"      note: {n.message.removeprefix(part.key + ': ')}"
-        for n in part.notes
-        if n.code != "moved" and not (paused and n.code == "editable_pause")
-    ]
+    return [f"      note: {n.message.removeprefix(part.key + ': ')}" for n in part.notes if n.code != "moved"]
 
 
 def _actions(actions: list[Action], plan: Plan, *, color: bool) -> list[str]:
     lines: list[str] = []
     shown_schedules: set[str] = set()
-    restored = next((a.status for a in actions if isinstance(a, RestoreStatus)), "")
     for action in actions:
         match action:
             case CreateCampaign():
@@ -125,15 +119,9 @@ def _actions(actions: list[Action], plan: Plan, *, color: bool) -> list[str]:
                 for number, step in enumerate(action.steps, start=1):
                     lines.append(_paint(f"      + step {number}", "+", color) + f"  {_one_line(step, plan)}")
             case MakeEditable():
-                people = f" with {action.prospects} prospects" if action.prospects is not None else ""
-                after = (
-                    f"set back to {restored} after the edits"
-                    if restored
-                    else "left EDITED (--leave-editable)"
-                )
                 lines.append(
                     _paint(f"  ~ make campaign {action.campaign_id} editable", "~", color)
-                    + f"  ({action.from_status}{people} → EDITED: sending pauses; {after})"
+                    + f"  ({action.from_status} → EDITED; it sends nothing until run again)"
                 )
             case AppendStep():
                 lines.append(

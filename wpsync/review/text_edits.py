@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wpsync.limits import DAYS
 from wpsync.plan.plan import FieldChange, Plan, UpdateCampaign, UpdateVersion
 from wpsync.review import describe, htmltext, names, worddiff
 from wpsync.review.visible import reveal
@@ -73,20 +72,10 @@ def _message(item: FieldChange, *, color: bool) -> list[str]:
 
 
 def windows_lines(old: JSON, new: JSON) -> list[str]:
-    """Each changed day before → after, then the days that stay as they are."""
+    """The week before → after, each as Woodpecker's days read ("Mon–Fri 08:00–18:00")."""
     if not old:
         return [f"{INDENT}{describe.windows(new)}"]
-    out, same = [], {}
-    for day in DAYS:
-        was, now = old.get(day) or [], new.get(day) or []
-        if was == now:
-            if now:
-                same[day] = now
-            continue
-        out.append(f"{INDENT}{day[:3].title()}: {_spans(was)} → {_spans(now)}")
-    if same:
-        out.append(f"{INDENT}unchanged: {describe.windows(same)}")
-    return out
+    return [f"{INDENT}{describe.windows(old)} → {describe.windows(new)}"]
 
 
 def deleted_lines(content: JSON) -> list[str]:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.plan.facts import Facts, RemoteCampaign, StepResults, Unreadable
-from wpsync.state.records import CampaignRecord
+from wpsync.plan.facts import Facts, Names, RemoteCampaign, StepResults, Unreadable
+from wpsync.state.records import Applied, CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.remote import read_steps
 from wpsync.woodpecker.stats import account_identity, processed_by_step, prospects, results_by_step
@@ -110,6 +110,7 @@ def refresh(
     records: Mapping[str, CampaignRecord],
     *,
     everything: bool,
+    applied: Mapping[str, Applied] | None = None,
 ) -> Facts:
     changed = [f for f in files if isinstance(f, Desired)]
     keys = {f.key for f in changed if f.key in records}
@@ -125,13 +126,21 @@ def refresh(
                 raise
             unreadable[key] = Unreadable(exc.code or "409", exc.message)
     new = [f for f in changed if f.key not in records]
-    # A campaign its file wants RUNNING that Woodpecker STOPPED: the mailboxes say why (a disconnect).
+    # Mailboxes are read for new campaigns (to check them), for campaigns whose mailboxes change (so
+    # the plan shows addresses), and for a campaign its file wants RUNNING that Woodpecker STOPPED
+    # (the mailboxes say why: a disconnect). A plan that needs none of these reads none.
+    before = applied or {}
+    moved = any(
+        f.key in before and before[f.key].head.get("email_account_ids") != f.head["email_account_ids"]
+        for f in changed
+    )
     stopped = any(
         f.status == "RUNNING" and (remote := campaigns.get(f.key)) is not None and remote.status == "STOPPED"
         for f in changed
     )
-    mailboxes = _mailboxes(client) if stopped or any(f.head["email_account_ids"] for f in new) else None
-    linkedin = _linkedin(client) if any(f.linkedin for f in new) else None
+    needed = moved or stopped or any(f.head["email_account_ids"] for f in new)
+    boxes = _mailboxes(client) if needed else None
+    senders = _linkedin(client) if any(f.linkedin for f in new) else None
     untracked = _untracked(client, records) if new else None
     # Who the key belongs to matters when something would be created, or recorded campaigns seem gone:
     # then (and only then) one more read says whether the key is the state's account.
@@ -141,9 +150,12 @@ def refresh(
         account=account,
         campaigns=campaigns,
         unreadable=unreadable,
-        mailboxes=mailboxes,
-        linkedin=linkedin,
+        mailboxes=boxes[0] if boxes else None,
+        linkedin=senders[0] if senders else None,
         untracked=untracked,
+        names=None
+        if boxes is None and senders is None
+        else Names(mailboxes=boxes[1] if boxes else {}, linkedin=senders[1] if senders else {}),
     )
 
 
@@ -167,19 +179,31 @@ def _untracked(client: WoodpeckerClient, records: Mapping[str, CampaignRecord]) 
     return {name: tuple(sorted(ids)) for name, ids in found.items()}
 
 
-def _mailboxes(client: WoodpeckerClient) -> dict[int, str | None]:
+def _mailboxes(client: WoodpeckerClient) -> tuple[dict[int, str | None], dict[int, str]]:
+    """(SMTP id → connection problem, SMTP id → address) from one read of the mailbox list."""
     found: dict[int, str | None] = {}
+    addresses: dict[int, str] = {}
     for box in client.mailboxes():
         if str(box.get("type", "SMTP")).upper() != "SMTP" or not isinstance(box.get("id"), int):
             continue  # campaigns take SMTP ids; IMAP entries are listed separately
-        error = (box.get("details") or {}).get("error")
+        details = box.get("details") or {}
+        error = details.get("error")
         found[box["id"]] = str(error) if error else None
-    return found
+        address = details.get("email") or box.get("email")
+        if isinstance(address, str) and address:
+            addresses[box["id"]] = address
+    return found, addresses
 
 
-def _linkedin(client: WoodpeckerClient) -> dict[int, tuple[str, str]]:
-    return {
-        account["id"]: (str(account.get("session_status")), str(account.get("level")))
-        for account in client.linkedin_accounts()
-        if isinstance(account.get("id"), int)
-    }
+def _linkedin(client: WoodpeckerClient) -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
+    """(id → (session status, level), id → the account holder's name) from one read."""
+    statuses: dict[int, tuple[str, str]] = {}
+    holders: dict[int, str] = {}
+    for account in client.linkedin_accounts():
+        if not isinstance(account.get("id"), int):
+            continue
+        statuses[account["id"]] = (str(account.get("session_status")), str(account.get("level")))
+        name = account.get("full_name") or account.get("name")
+        if isinstance(name, str) and name:
+            holders[account["id"]] = name
+    return statuses, holders
