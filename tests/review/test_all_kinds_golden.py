@@ -98,3 +98,21 @@ def test_a_campaign_s_notes_are_in_its_section_and_the_top_keeps_the_plan_s_own(
     ctos = sections[sections.index("<code>q4-ctos</code>") :]
     ctos = ctos[: ctos.index("\n</details>\n\n<details")]
     assert "- step 1: 137 prospect(s) already received the old copy" in ctos
+
+
+def test_the_readme_picture_script_renders_the_golden_as_github_does() -> None:
+    """scripts/render_plan_picture.py (the README's picture): alerts drawn, the asked section open."""
+    import importlib.util
+
+    from tests.review.plans import ROOT
+
+    spec = importlib.util.spec_from_file_location("picture", ROOT / "scripts" / "render_plan_picture.py")
+    assert spec is not None and spec.loader is not None
+    picture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(picture)
+    page = picture.to_html(golden.read("all-kinds.md"), ["q4-ctos"])
+    assert "[!CAUTION]" not in page and "[!WARNING]" not in page
+    assert page.count("class='alert'") == 2
+    assert re.search(r"<details open>\n<summary>[^\n]*<code>q4-ctos</code>", page)
+    assert re.search(r"<details open>\n<summary>[^\n]*<code>webinar</code>", page)  # refused: open anyway
+    assert not re.search(r"<details open>\n<summary>[^\n]*<code>welcome</code>", page)

@@ -127,7 +127,9 @@ def render(segments: list[Segment]) -> str:
             if segment.op == "-":
                 text = f"<del>{text}</del>"
             elif segment.op == "+":
-                text = f"<ins><b>{text}</b></ins>"
+                # A replacement reads as two words, not one run: "<del>old</del> <ins>new</ins>".
+                joined = current and current[-1].endswith("</del>") and not current[-1][-7:-6].isspace()
+                text = (" " if joined else "") + f"<ins><b>{text}</b></ins>"
             current.append(text)
     lines.append("".join(current))
     return markdown_escape.hard_breaks([line.strip() for line in lines])
