@@ -64,7 +64,7 @@ def test_a_hostile_refused_edit_keeps_the_comment_well_formed() -> None:
 def test_the_word_diff_marks_only_the_changed_words() -> None:
     segments = worddiff.diff("Hi there, this is a test.", "Hello there, this was a test!")
     assert worddiff.render(segments) == (
-        "<del>Hi</del><ins><b>Hello</b></ins> there, this <del>is</del><ins><b>was</b></ins> a test"
+        "<del>Hi</del> <ins><b>Hello</b></ins> there, this <del>is</del> <ins><b>was</b></ins> a test"
         "<del>.</del><ins><b>!</b></ins>"
     )
 
@@ -73,7 +73,7 @@ def test_a_change_across_paragraphs_closes_its_tags_on_each_line() -> None:
     rendered = worddiff.render(worddiff.diff("One.\n\nTwo.", "One.\n\nNew para.\n\nTwo."))
     assert rendered == "One.\n\n<ins><b>New para.</b></ins>\n\nTwo."
     rendered = worddiff.render(worddiff.diff("a b c", "x y z"))
-    assert rendered == "<del>a b c</del><ins><b>x y z</b></ins>"  # one change, not three
+    assert rendered == "<del>a b c</del> <ins><b>x y z</b></ins>"  # one change, not three
 
 
 def test_an_edit_only_in_the_markup_says_so() -> None:
@@ -150,5 +150,5 @@ def test_a_subject_in_a_refused_edit_is_plain_text_not_html() -> None:
     refusal = Refusal("k", "campaigns/k.toml", "delay_changed", 1, "reason", "way out", (change,))
     text = render_markdown(Plan((), (refusal,), (), BINDING))
     assert (
-        "Version A · `subject`:\n> <del>Partnership</del><ins><b>Partners</b></ins> with &lt;Company&gt;\n"
+        "Version A · `subject`:\n> <del>Partnership</del> <ins><b>Partners</b></ins> with &lt;Company&gt;\n"
     ) in text

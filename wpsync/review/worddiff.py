@@ -114,6 +114,7 @@ def render(segments: list[Segment]) -> str:
     """Markdown lines: unchanged text escaped, removals in <del>, additions in <ins>."""
     lines: list[str] = []
     current: list[str] = []
+    last = ""  # the raw text of the piece before
     for segment in segments:
         for number, piece in enumerate(segment.text.split("\n")):
             if number:
@@ -127,10 +128,13 @@ def render(segments: list[Segment]) -> str:
             if segment.op == "-":
                 text = f"<del>{text}</del>"
             elif segment.op == "+":
-                # A replacement reads as two words, not one run: "<del>old</del> <ins>new</ins>".
-                joined = current and current[-1].endswith("</del>") and not current[-1][-7:-6].isspace()
+                # A word replaced by a word reads as two words, not one run: "<del>old</del> <ins>new</ins>".
+                joined = (
+                    current and current[-1].endswith("</del>") and last[-1:].isalnum() and piece[:1].isalnum()
+                )
                 text = (" " if joined else "") + f"<ins><b>{text}</b></ins>"
             current.append(text)
+            last = piece
     lines.append("".join(current))
     return markdown_escape.hard_breaks([line.strip() for line in lines])
 
