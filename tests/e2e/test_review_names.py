@@ -52,3 +52,25 @@ def test_a_mailbox_change_reads_the_mailboxes_and_shows_addresses_and_a_copy_edi
     copy = ws.run("plan")
     assert "[-Hi-]{+Hello+}" in copy.stdout, copy.stdout
     assert not any(r["path"] == "/rest/v2/mailboxes" for r in ws.emulator.requests())  # no mailbox changes
+
+
+def test_a_saved_copy_of_the_names_serves_an_offline_plan_with_its_date(ws: Workspace) -> None:
+    saved = ws.run("accounts", "--save-names")
+    assert saved.exit_code == 0, saved.output
+    assert "Saved the names to campaigns/.wpsync-names.json" in saved.stdout
+    cache = json.loads((ws.root / "campaigns" / ".wpsync-names.json").read_text(encoding="utf-8"))
+    assert cache["mailboxes"]["100001"] == "anna@example.com" and cache["linkedin"] == {
+        "200002": "Example Sender"
+    }
+    ws.emulator.clear_requests()
+    markdown = ws.run("plan", "--offline", "--format", "markdown")
+    assert markdown.exit_code == 0, markdown.output
+    assert ws.emulator.requests() == []  # offline: nothing asked
+    assert "Mailboxes: anna@example.com, ben@example.com, carla@example.com\\" in markdown.stdout
+    assert (
+        f"names from the cached copy of {cache['read_at']} (wpsync accounts --save-names)" in markdown.stdout
+    )
+    assert "shown by id" not in markdown.stdout
+    # The cache is hidden in the campaigns folder: validate neither reads nor warns about it.
+    checked = ws.run("validate")
+    assert ".wpsync-names.json" not in checked.output

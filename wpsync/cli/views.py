@@ -37,12 +37,25 @@ def show(plan_file: Path, output_format: str) -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--save-names",
+    is_flag=True,
+    help="Also cache the addresses and names in CAMPAIGNS/.wpsync-names.json (commit it), so plans made "
+    "offline show names instead of ids.",
+)
 @account_option
 def accounts(
-    campaigns_dir: Path, api_key_file: Path | None, output_format: str, account_names: tuple[str, ...]
+    campaigns_dir: Path,
+    api_key_file: Path | None,
+    output_format: str,
+    save_names: bool,
+    account_names: tuple[str, ...],
 ) -> None:
     """List the mailbox ids (SMTP, with address and health) and LinkedIn account ids a campaign may use."""
+    import datetime
+
     from wpsync.commands.accounts import accounts_command
 
     chosen = resolve_accounts(campaigns_dir, STATE, account_names, "accounts", "need", api_key_file)
-    sys.exit(accounts_command(chosen, output_format=output_format, echo=echo))
+    today = datetime.datetime.now(datetime.UTC).date().isoformat() if save_names else None
+    sys.exit(accounts_command(chosen, output_format=output_format, echo=echo, save_names=today))

@@ -35,8 +35,15 @@ def _linkedin(account: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def accounts_command(accounts: Sequence[Account], *, output_format: str, echo: Callable[[str], None]) -> int:
-    """The mailboxes and LinkedIn accounts of each account, read with its own key, URL and company."""
+def accounts_command(
+    accounts: Sequence[Account],
+    *,
+    output_format: str,
+    echo: Callable[[str], None],
+    save_names: str | None = None,
+) -> int:
+    """The mailboxes and LinkedIn accounts of each account, read with its own key, URL and company.
+    With ``save_names`` (today's date), each account's names are also cached in its campaigns folder."""
     found = []
     for account in accounts:
         if account.key is None:
@@ -51,6 +58,18 @@ def accounts_command(accounts: Sequence[Account], *, output_format: str, echo: C
             ]
             linkedin = [_linkedin(a) for a in client.linkedin_accounts() if isinstance(a.get("id"), int)]
         found.append((account, boxes, linkedin))
+        if save_names is not None:
+            from wpsync.commands import names_cache
+
+            saved = names_cache.save(
+                account.ws.campaigns,
+                {b["id"]: str(b["email"]) for b in boxes if b["email"]},
+                {a["id"]: str(a["name"]) for a in linkedin if a["name"]},
+                save_names,
+            )
+            notice = f"Saved the names to {saved}; commit it so that plans made offline show them."
+            if output_format != "json":
+                echo(notice)
     if output_format == "json":
         if accounts[0].name is None:
             _, boxes, linkedin = found[0]

@@ -87,6 +87,12 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
             plan = _forecast(plan, inputs, facts, ws, client, reads=request.forecast_reads)
     if request.targets:
         plan = replace(plan, targets=tuple(sorted(set(request.targets))))
+    if plan.names is None and plan.actions:
+        # Read nothing about mailboxes now (offline, or nothing needed it): a committed cached copy,
+        # dated, still names them (`wpsync accounts --save-names`). Only a plan with changes shows any.
+        from wpsync.commands import names_cache
+
+        plan = replace(plan, names=names_cache.load(ws.campaigns))
     interrupted = ws.state.intents()
     if interrupted:
         notes = tuple(

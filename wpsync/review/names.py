@@ -36,8 +36,8 @@ def source(plan: Plan) -> str:
             return ""
         why = "names are not read offline" if plan.offline else "Woodpecker was not asked for their names"
         return f"mailboxes and LinkedIn accounts are shown by id ({why})"
-    if plan.names.read_at:
-        return f"mailbox and LinkedIn names from a cached copy of {plan.names.read_at}"
+    if plan.names.read_at and _shows_accounts(plan):
+        return f"mailbox and LinkedIn names from the cached copy of {plan.names.read_at} (wpsync accounts --save-names)"
     return ""
 
 
