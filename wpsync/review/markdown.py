@@ -3,7 +3,8 @@
 Layout, top to bottom: an invisible marker (so a workflow can find and update its one comment), the
 summary line as a heading, a small line of context, a CAUTION banner when anything is refused, notes,
 then one collapsible ``<details>`` section per campaign — refused ones first and open, because they
-block the apply — and, only when something had to be cut, a NOTE saying exactly what.
+block the apply — and, only when something had to be cut, a NOTE saying exactly what. What a
+campaign's section holds is ``wpsync.review.sections``: its summary line and its body's sections.
 
 Size: GitHub refuses a comment over 65,536 characters and a job summary over 1 MiB. When the whole plan
 does not fit, every campaign is first shown in short form (its steps as one line each) and then as many
@@ -68,13 +69,13 @@ def render_markdown(
     size: Callable[[str], int] = len if measure == "chars" else (lambda text: len(text.encode("utf-8")))
     campaigns = _group(plan, warnings)
     head = _head(plan, sum(len(c.warnings) for c in campaigns), title, accounts)
-    sections = [_Section(c) for c in campaigns]
+    parts = [_Section(c) for c in campaigns]
     used = size(head)
-    for section in sections:
-        used += size(section.full)
+    for part in parts:
+        used += size(part.full)
         if used > limit:
-            return _fit(head, sections, limit, size, "characters" if measure == "chars" else "bytes")
-    return head + "".join(s.full for s in sections)
+            return _fit(head, parts, limit, size, "characters" if measure == "chars" else "bytes")
+    return head + "".join(p.full for p in parts)
 
 
 def _group(plan: Plan, warnings: Sequence[Problem]) -> list[CampaignView]:
