@@ -158,7 +158,9 @@ def render_plain(segments: list[Segment], *, color: bool = False) -> list[str]:
             if segment.op == "-":
                 text = f"{_RED}{text}{_RESET}" if color else f"[-{text}-]"
             elif segment.op == "+":
-                text = f"{_GREEN}{text}{_RESET}" if color else f"{{+{text}+}}"
+                # Colour alone does not show where a removal ends and its replacement starts.
+                apart = " " if color and current and current[-1].endswith(f"{_RESET}") else ""
+                text = f"{apart}{_GREEN}{text}{_RESET}" if color else f"{{+{text}+}}"
             current.append(text)
     lines.append("".join(current))
     return [line.rstrip() for line in lines]
