@@ -22,7 +22,7 @@ from wpsync.plan.plan import (
     UpdateWindows,
 )
 from wpsync.plan.summary import summarise
-from wpsync.review import describe, names, text_edits
+from wpsync.review import describe, names
 
 JSON = dict[str, Any]
 
@@ -63,6 +63,8 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         lines.extend(_notes(part))
     refused = [p for p in parts if p.refusals]
     if refused:
+        from wpsync.review import text_edits
+
         if lines:
             lines.append("")
         lines.append(
@@ -100,6 +102,8 @@ def _notes(part: summary.Campaign) -> list[str]:
 
 
 def _actions(actions: list[Action], plan: Plan, *, color: bool) -> list[str]:
+    from wpsync.review import text_edits  # diffs and HTML as text: only a plan with changes needs them
+
     lines: list[str] = []
     shown_schedules: set[str] = set()
     for action in actions:
@@ -109,9 +113,7 @@ def _actions(actions: list[Action], plan: Plan, *, color: bool) -> list[str]:
                 lines.append(_paint(f"  + create campaign {action.key}", "+", color))
                 settings = body.get("settings", {})
                 mailboxes = names.mailboxes(plan, body.get("email_account_ids") or [])
-                lines.append(
-                    f"      name: {text_edits.change(None, body.get('name', 'My campaign #0')).split(' → ')[1]}"
-                )
+                lines.append(f"      name: {text_edits.quoted(body.get('name', 'My campaign #0'))}")
                 lines.append(
                     f"      mailboxes: {mailboxes} · timezone: {settings.get('timezone')} · "
                     f"daily_enroll: {settings.get('daily_enroll')}"

@@ -104,6 +104,11 @@ def _json(value: Any) -> str:
     return reveal(json.dumps(value, ensure_ascii=False))  # JSON escapes controls; not bidi ones
 
 
+def quoted(value: Any) -> str:
+    """A value as JSON, cut to about 80 characters."""
+    return _value(value)
+
+
 def _value(value: Any) -> str:
     return _window(_json(value), 0)
 
