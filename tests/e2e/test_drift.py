@@ -51,7 +51,7 @@ def test_drift_is_shown_field_by_field_and_planned_back(ws: Workspace) -> None:
     assert plan.exit_code == 2, plan.output
     out = plan.stdout
     assert (
-        'one-step-email: steps[0].versions[0].subject changed in Woodpecker: Woodpecker holds "From the app", '
+        'note: steps[0].versions[0].subject changed in Woodpecker: Woodpecker holds "From the app", '
         'the file says "Example subject line"; this plan sets Woodpecker back to the file' in out
     )
     assert "settings.daily_enroll changed in Woodpecker: Woodpecker holds 40, the file says 25" in out

@@ -118,7 +118,7 @@ def test_a_new_running_campaign_is_created_then_run(ws: Workspace) -> None:
         ws.file(other).unlink()
     set_status(ws, "RUNNING")
     plan = ws.run("plan")
-    assert "▶ run the new campaign  (one-step-email: RUNNING, as the file's status says)" in plan.stdout
+    assert "▶ run the new campaign  (RUNNING, as the file's status says)" in plan.stdout
     assert plan.stdout.endswith(
         "1 campaign to create, 0 steps to append, 1 status change, 0 changes refused.\n"
     )
@@ -197,7 +197,7 @@ def test_an_edited_campaign_is_a_warning_until_the_file_resumes_it(ws: Workspace
     assert f"campaign {cid} is EDITED in Woodpecker: it sends nothing until it is run" in plan.stdout
     set_status(ws, "RUNNING")
     plan = ws.run("plan")
-    assert f"▶ run campaign {cid}  (one-step-email: EDITED → RUNNING" in plan.stdout
+    assert f"▶ run campaign {cid}  (EDITED → RUNNING" in plan.stdout
     assert ws.run("apply", "--auto-approve").exit_code == 0
     assert calls(ws) == [("POST", "run")]
     empty_next_plan(ws)

@@ -5,6 +5,7 @@
   two steps (one schedule), a subject and a message (137 prospects got the old copy) edited, a
   trailing step deleted, then set back to RUNNING; its copy holds hostile text that must stay inert;
 - ``welcome``: a step appended; ``partners``: a renamed file (no call); ``webinar``: a refused edit;
+- ``spring-promo``: paused, as its file's ``status`` says;
 - a note about the whole plan (an unmanaged campaign) and one lint warning.
 
 Regenerate the golden files from it with ``WPSYNC_UPDATE_GOLDEN=1 make golden`` (see tests/review).
@@ -28,6 +29,7 @@ from wpsync.plan.plan import (
     Plan,
     Refusal,
     RestoreStatus,
+    SetStatus,
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,
@@ -175,8 +177,9 @@ def all_kinds_plan() -> Plan:
             "old-partners → partners: the file was renamed; campaign 77 keeps its id (no call)",
         ),
     )
+    pause = SetStatus("spring-promo", "campaigns/spring-promo.toml", 88, "PAUSED", "RUNNING")
     return Plan(
-        (create, *ctos, welcome),
+        (create, *ctos, pause, welcome),
         (refusal,),
         notes,
         BINDING,

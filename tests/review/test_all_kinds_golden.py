@@ -60,6 +60,7 @@ def test_every_summary_names_what_its_actions_do() -> None:
             "paused (RUNNING → EDITED) for the edit, back to RUNNING after",
         ],
         "welcome": ["step 3 appended"],
+        "spring-promo": ["set to PAUSED"],
         "partners": ["renamed from old-partners"],
         "webinar": ["1 change refused"],
     }
