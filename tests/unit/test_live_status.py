@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import MINIMAL, load_text, messages
-from tests.unit.test_planner_values import ONE, desired
+from tests.unit.test_planner_values import FOLLOW_UP, ONE, desired, plan_edit
 from wpsync.apply.calls import refused_status_call
 from wpsync.errors import ApiErrorInfo
 from wpsync.files.to_api import create_body
@@ -78,3 +78,13 @@ def test_a_bad_status_or_policy_in_a_file_names_the_line_and_what_is_allowed(tmp
     )
     assert loaded.campaign is not None and loaded.campaign.status == "PAUSED"
     assert "status" not in create_body(loaded.campaign)  # wpsync's own: never sent
+
+
+def test_a_refused_campaign_still_says_it_is_left_edited_and_what_it_holds_back() -> None:
+    old = ONE + FOLLOW_UP
+    new = old.replace("value = 3", "value = 5").replace("daily_enroll = 25", "daily_enroll = 30")
+    planned = plan_edit(old, new, status="EDITED", restore="RUNNING")
+    assert [r.code for r in planned.refusals] == ["delay_changed"] and planned.actions == []
+    notes = {n.code: n.message for n in planned.notes}
+    assert "it is set back to RUNNING" in notes["restore"]  # an interrupted apply's restore is not hidden
+    assert "also planned, and held back with the refusal: settings.daily_enroll: 25 → 30" in notes["warning"]

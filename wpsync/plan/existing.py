@@ -84,7 +84,10 @@ def plan_existing(
         held = planned_changes(edits)
         if held:
             out.notes.append(Note(desired.key, "warning", _held_back(desired.key, held)))
-        return CampaignPlan(refusals=out.refusals, notes=out.notes)
+        # What the status calls would be still says what the reviewer must know (a status to
+        # restore, a campaign left EDITED), though no call is made.
+        status = wrap(desired, record, remote, [], make_editable=False, leave_editable=False)
+        return CampaignPlan(refusals=out.refusals, notes=out.notes + status.notes)
     wrapped = wrap(
         desired,
         record,
