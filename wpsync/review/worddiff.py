@@ -130,7 +130,10 @@ def render(segments: list[Segment]) -> str:
             elif segment.op == "+":
                 # A word replaced by a word reads as two words, not one run: "<del>old</del> <ins>new</ins>".
                 joined = (
-                    current and current[-1].endswith("</del>") and last[-1:].isalnum() and piece[:1].isalnum()
+                    current
+                    and current[-1].endswith("</del>")
+                    and last[-1:].strip() != ""
+                    and (piece[:1].isalnum() or piece[:1] == "{")
                 )
                 text = (" " if joined else "") + f"<ins><b>{text}</b></ins>"
             current.append(text)
