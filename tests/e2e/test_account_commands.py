@@ -214,3 +214,107 @@ def test_force_unlock_needs_the_account_and_removes_only_its_lock(pair: Pair) ->
     assert (pair.root / "state" / "acme" / ".lock").exists()
     typo = pair.run("force-unlock", "feed42", "--account", "acmee")
     assert typo.exit_code == 1 and 'did you mean "acme"?' in typo.stderr
+
+
+def test_a_rejected_key_is_named_by_its_variable_and_wpsync_toml_line(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOBEX_WOODPECKER_KEY", "not-globex-key")
+    for args in (("plan",), ("accounts", "--account", "globex"), ("apply", "--auto-approve")):
+        result = pair.run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert (
+            "Woodpecker rejected the API key (401) — check GLOBEX_WOODPECKER_KEY "
+            "(wpsync.toml:6: accounts.globex.api_key_env)"
+        ) in result.stderr, (args, result.stderr)
+        assert "WOODPECKER_API_KEY" not in result.output and "not-globex-key" not in result.output
+    doctor = pair.run("doctor", "--account", "globex")
+    assert doctor.exit_code == 1 and "check GLOBEX_WOODPECKER_KEY (wpsync.toml:6" in doctor.stdout
+
+
+def test_validate_fmt_and_preview_read_the_account_folders_plan_reads(pair: Pair) -> None:
+    checked = pair.run("validate", "--account", "globex")
+    assert checked.exit_code == 0 and "1 campaign file checked" in checked.stdout, checked.output
+    assert pair.run("fmt", "--check", "--account", "acme").stdout.startswith("1 campaign file:")
+    shown = pair.run("preview", "two-step-linkedin", "--account", "globex")
+    assert shown.exit_code == 0 and "two-step-linkedin" in shown.stdout, shown.output
+    assert pair.run("preview", "two-step-linkedin", "--account", "acme").exit_code == 1
+    stray = pair.root / "campaigns" / "stray.toml"
+    shutil.copy(EXAMPLES / "one-step-email.toml", stray)
+    message = (
+        "campaigns/stray.toml: with [accounts] in wpsync.toml, campaign files live in campaigns/ACCOUNT/"
+    )
+    validated = pair.run("validate")
+    assert validated.exit_code == 1 and message in validated.stdout, validated.output
+    assert "2 campaign files checked: 1 error" in validated.stdout
+    planned = pair.run("plan", "--offline")
+    assert planned.exit_code == 1 and message in planned.stderr
+    assert pair.logs() == {"acme": [], "hq": [], "globex": []}
+
+
+def test_agency_discovery_lists_client_companies_and_init_declares_the_chosen(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pair.hq.add_company(502, "Beta & Co")
+    listed = pair.run("accounts", "--companies")
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("Client companies of the key in AGENCY_WOODPECKER_KEY (wpsync.toml:2")
+    assert lines[1].split() == ["ID", "NAME", "ACCOUNT", "RUNNING", "MAILBOXES", "LINKEDIN"]
+    assert lines[2].split() == ["501", "Acme", "Ltd", "acme", "0", "4", "1"]
+    assert lines[3].split()[:4] == ["502", "Beta", "&", "Co"] and lines[3].split()[4] == "-"
+    logs = pair.logs()
+    assert [e["path"] for e in logs["hq"]] == ["/rest/v2/agency/companies"] and not logs["globex"]
+    pair.clear()
+    data = json.loads(pair.run("accounts", "--companies", "--format", "json").stdout)
+    assert [(c["id"], c["account"], c["key"]) for c in data["companies"]] == [
+        (501, "acme", "AGENCY_WOODPECKER_KEY"),
+        (502, None, "AGENCY_WOODPECKER_KEY"),
+    ]
+    no_agency = pair.run("accounts", "--companies", "--account", "globex")
+    assert no_agency.exit_code == 1
+    assert "the key in GLOBEX_WOODPECKER_KEY (wpsync.toml:6" in no_agency.stderr
+    assert "has no Agency add-on (403" in no_agency.stderr
+    pair.clear()
+
+    monkeypatch.setenv("WOODPECKER_API_KEY", "hq-key")  # a new repository, the agency's key
+    fresh = pair.root / "fresh"
+    unknown = pair.run("init", str(fresh), "--companies", "502,999")
+    assert unknown.exit_code == 1 and "999 not a client company" in unknown.stderr
+    assert not fresh.exists()  # asked before anything is written
+    made = pair.run("init", str(fresh), "--companies", "502")
+    assert made.exit_code == 0, made.output
+    assert "added [accounts.beta-co] (company 502, Beta & Co) and campaigns/beta-co/" in made.stdout
+    config = (fresh / "wpsync.toml").read_text(encoding="utf-8")
+    assert '[accounts.beta-co]  # Beta & Co\napi_key_env = "WOODPECKER_API_KEY"' in config
+    assert "company_id = 502" in config and not (fresh / "campaigns" / "example.toml").exists()
+    assert "state/*/.lock" in (fresh / ".gitignore").read_text(encoding="utf-8")
+    again = pair.run("init", str(fresh), "--all-companies")
+    assert "skipped company 502 (Beta & Co): already an account" in again.stdout
+    assert "added [accounts.acme-ltd] (company 501" in again.stdout
+    pair.clear()
+    monkeypatch.chdir(fresh)
+    assert pair.run("validate").exit_code == 0
+    assert pair.run("plan", "--account", "beta-co").exit_code == 0
+    boxes = pair.run("accounts", "--account", "beta-co")
+    assert boxes.exit_code == 0 and "sales@example.com" in boxes.stdout, boxes.output
+    logs = pair.logs()
+    assert logs["globex"] == [] and logs["acme"] == [] and logs["hq"] == []
+    assert {e["company_id"] for e in pair.hq.company(502).requests()} == {502}
+
+
+def test_one_key_behind_two_spellings_of_one_server_is_refused(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = pair.globex.base_url
+    aliased = url.replace("http://127.0.0.1", "HTTP://localhost") + "/"
+    monkeypatch.setenv("OTHER_KEY", "globex-key")  # the same key under another variable
+    with (pair.root / "wpsync.toml").open("a", encoding="utf-8") as config:
+        config.write(f'\n[accounts.other]\napi_key_env = "OTHER_KEY"\napi_url = "{aliased}"\n')
+    (pair.root / "campaigns" / "other").mkdir()
+    result = pair.run("plan")
+    assert result.exit_code == 1
+    assert "accounts globex and other use the same API key (GLOBEX_WOODPECKER_KEY and OTHER_KEY" in (
+        result.stderr
+    )
+    assert pair.logs() == {"acme": [], "hq": [], "globex": []}

@@ -85,3 +85,24 @@ def test_one_account_alone_shows_its_own_ids_as_its_plan_does() -> None:
     assert "  # q4  (campaigns/acme/q4.toml): copy of 1 version edited" in text
     assert "~ update step 1 version A in campaign 1003" in text
     assert "campaign ids" not in text
+
+
+def test_urls_that_reach_the_same_server_are_the_same_account() -> None:
+    from wpsync.files.accounts_config import same_server
+
+    spellings = [
+        "http://localhost:8765/rest",
+        "HTTP://LocalHost:8765/rest/",
+        "http://127.0.0.1:8765/rest",
+        "http://[::1]:8765/rest",
+    ]
+    assert {same_server(url) for url in spellings} == {"http://127.0.0.1:8765/rest"}
+    assert same_server("https://api.woodpecker.co:443/rest/") == same_server("https://API.woodpecker.co/rest")
+    assert same_server("http://127.0.0.1:8766/rest") != same_server("http://127.0.0.1:8765/rest")
+    _, problems = parse(
+        {
+            "a": {"api_key_env": "K", "api_url": "http://localhost:8765/rest"},
+            "b": {"api_key_env": "K", "api_url": "HTTP://127.0.0.1:8765/rest/"},
+        }
+    )
+    assert [".".join(loc) for loc, _ in problems] == ["accounts.b"]

@@ -8,19 +8,34 @@ from pathlib import Path
 import click
 
 from wpsync.cli.app import CAMPAIGNS, echo, main
-from wpsync.cli.options import lint_settings, warn_skipped
+from wpsync.cli.options import account_option, lint_settings, resolve_accounts, warn_skipped
+
+
+def account_folders(paths: tuple[Path, ...], names: tuple[str, ...], command: str) -> list[Path]:
+    """The folders or files to read: PATH…, or campaigns/ (with its declared account folders), or with
+    --account only those accounts' folders."""
+    if not names:
+        return list(paths) or [CAMPAIGNS]
+    if paths:
+        raise click.UsageError("give PATH… or --account NAME, not both")
+    from wpsync.cli.app import STATE
+
+    return [account.ws.campaigns for account in resolve_accounts(CAMPAIGNS, STATE, names, command, "none")]
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+@account_option
+def validate(
+    paths: tuple[Path, ...], strict: bool, output_format: str, account_names: tuple[str, ...]
+) -> None:
     """Check campaign files (default: campaigns/) and report every problem at once."""
     from wpsync.commands.validate import validate as run_validate
     from wpsync.files.accounts_config import declared
 
-    targets = list(paths) or [CAMPAIGNS]
+    targets = account_folders(paths, account_names, "validate")
     for target in targets:
         warn_skipped([target], declared(target) if target.is_dir() else ())
     with lint_settings(targets):
@@ -38,15 +53,29 @@ def validate(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     help='A JSON object of the prospect\'s fields, e.g. {"first_name": "Ada"}; default: a sample.',
 )
 @click.option("--seed", type=int, help="Pick one spintax variant per prospect, reproducibly.")
+@click.option(
+    "--account",
+    "account_name",
+    metavar="NAME",
+    help="FILE is a campaign key (or file name) in this account's folder, campaigns/NAME/.",
+)
 def preview(
     campaign_file: Path,
     step: int | None,
     version_letter: str | None,
     prospect_file: Path | None,
     seed: int | None,
+    account_name: str | None,
 ) -> None:
     """Show what a prospect would receive: snippets filled, spintax, links, HTML as text."""
     from wpsync.commands.preview import preview_command
+
+    if account_name is not None:
+        from wpsync.cli.app import STATE
+
+        (account,) = resolve_accounts(CAMPAIGNS, STATE, (account_name,), "preview", "none", one=True)
+        name = campaign_file.name if campaign_file.suffix == ".toml" else f"{campaign_file.name}.toml"
+        campaign_file = account.ws.campaigns / name
 
     sys.exit(
         preview_command(

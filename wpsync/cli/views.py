@@ -43,19 +43,29 @@ def show(plan_file: Path, output_format: str) -> None:
     help="Also cache the addresses and names in CAMPAIGNS/.wpsync-names.json (commit it), so plans made "
     "offline show names instead of ids.",
 )
+@click.option(
+    "--companies",
+    is_flag=True,
+    help="With an agency's HQ key: list its client companies and their ids (for company_id).",
+)
 @account_option
 def accounts(
     campaigns_dir: Path,
     api_key_file: Path | None,
     output_format: str,
     save_names: bool,
+    companies: bool,
     account_names: tuple[str, ...],
 ) -> None:
     """List the mailbox ids (SMTP, with address and health) and LinkedIn account ids a campaign may use."""
     import datetime
 
+    chosen = resolve_accounts(campaigns_dir, STATE, account_names, "accounts", "need", api_key_file)
+    if companies:
+        from wpsync.commands.companies import companies_command
+
+        sys.exit(companies_command(chosen, output_format=output_format, echo=echo))
     from wpsync.commands.accounts import accounts_command
 
-    chosen = resolve_accounts(campaigns_dir, STATE, account_names, "accounts", "need", api_key_file)
     today = datetime.datetime.now(datetime.UTC).date().isoformat() if save_names else None
     sys.exit(accounts_command(chosen, output_format=output_format, echo=echo, save_names=today))

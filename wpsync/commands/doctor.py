@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wpsync.commands.resolve import Account
-from wpsync.commands.workspace import Workspace, client_for
+from wpsync.commands.workspace import Workspace, client_for, named
 from wpsync.errors import EXIT_ERROR, EXIT_OK, InputError, WpsyncError
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.refresh import first_subject
@@ -62,10 +62,11 @@ def run_checks(client: WoodpeckerClient, ws: Workspace) -> list[Check]:
         try:
             checks.append(probe())
         except WoodpeckerApiError as exc:
-            checks.append(Check(name, False, f"HTTP {exc.status} {exc.code or ''}: {exc.message}".strip()))
+            said = named(exc, ws).message
+            checks.append(Check(name, False, f"HTTP {exc.status} {exc.code or ''}: {said}".strip()))
             return False
         except WpsyncError as exc:
-            checks.append(Check(name, False, exc.message))
+            checks.append(Check(name, False, named(exc, ws).message))
             return False
         return True
 

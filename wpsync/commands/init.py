@@ -7,11 +7,11 @@ would be planned, and applied, as a new one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from wpsync.errors import EXIT_OK
+from wpsync.errors import API_KEY_ENV, EXIT_OK
 from wpsync.files.schema import SCHEMA_FILE, schema_json
 
 GITIGNORE_ENTRIES = (
@@ -20,6 +20,7 @@ GITIGNORE_ENTRIES = (
     "plan.json",  # saved plans (`wpsync plan --out plan.json`) and their markdown
     "plan.md",
 )
+ACCOUNT_ENTRIES = ("state/*/.lock", "state/*/.backup/")  # each account's own, in state/NAME/
 
 
 def template(name: str) -> str:
@@ -35,16 +36,37 @@ def _files() -> list[tuple[str, Callable[[], str]]]:
     ]
 
 
-def init_command(root: Path, *, echo: Callable[[str], None]) -> int:
+def init_command(
+    root: Path,
+    *,
+    echo: Callable[[str], None],
+    companies: Sequence[int] | None = None,
+    all_companies: bool = False,
+    key_env: str = API_KEY_ENV,
+) -> int:
+    """``companies`` / ``all_companies``: also declare those client companies of the agency key in
+    ``key_env`` as accounts (``init_accounts``); asked before any file is written."""
+    agency = companies is not None or all_companies
+    if agency:
+        from wpsync.commands.init_accounts import chosen_companies, write_accounts
+
+        chosen = chosen_companies(key_env, companies, every=all_companies, workspace_root=root)
     root.mkdir(parents=True, exist_ok=True)
     for name, content in _files():
         _create(root, name, content, echo)
     campaigns = root / "campaigns"
-    if campaigns.is_dir() and any(campaigns.glob("*.toml")):
+    if agency:
+        write_accounts(root, chosen, key_env, echo)
+    elif campaigns.is_dir() and any(campaigns.glob("*.toml")):
         echo("skipped campaigns/example.toml (campaigns/ already holds campaign files)")
     else:
         _create(root, "campaigns/example.toml", lambda: template("example.toml"), echo)
-    _gitignore(root / ".gitignore", echo)
+    _gitignore(root / ".gitignore", echo, ACCOUNT_ENTRIES if agency else ())
+    if agency:
+        echo("")
+        echo("Next: `wpsync import ID --account NAME` adopts a client's campaigns (`wpsync plan` lists none")
+        echo("yet); campaign files go in campaigns/NAME/. In CI, add the key's secret as " + key_env + ".")
+        return EXIT_OK
     echo("")
     echo("Next: edit campaigns/example.toml (`wpsync accounts` lists your mailbox ids), then")
     echo("  wpsync validate && wpsync fmt --check && wpsync plan")
@@ -64,9 +86,9 @@ def _create(root: Path, name: str, content: Callable[[], str], echo: Callable[[s
     echo(f"created {name}")
 
 
-def _gitignore(path: Path, echo: Callable[[str], None]) -> None:
+def _gitignore(path: Path, echo: Callable[[str], None], extra: Sequence[str] = ()) -> None:
     existing = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    missing = [entry for entry in GITIGNORE_ENTRIES if entry not in existing]
+    missing = [entry for entry in (*GITIGNORE_ENTRIES, *extra) if entry not in existing]
     if not missing:
         echo("skipped .gitignore (has wpsync's entries)")
         return

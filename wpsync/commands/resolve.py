@@ -32,7 +32,7 @@ from wpsync.commands.workspace import (
 )
 from wpsync.errors import API_KEY_ENV, InputError, Problem
 from wpsync.files import lint_config
-from wpsync.files.accounts_config import AccountConfig, declared, same_server
+from wpsync.files.accounts_config import AccountConfig, declared, same_server, stray_files
 from wpsync.state.backend import DEFAULT_LOCK_TIMEOUT
 from wpsync.woodpecker.config import API_URL_ENV, base_url_problem
 
@@ -98,7 +98,7 @@ def resolve(
             "comes from the variable its api_key_env names"
         )
     chosen = _chosen(accounts, names, config, command=command, one=one)
-    problems = _stray(campaigns, accounts, config) if layout else []
+    problems = stray_files(campaigns, list(accounts), config) if layout else []
     url = state_url(campaigns)
     timeout = lock_timeout if lock_timeout is not None else (DEFAULT_LOCK_TIMEOUT if url else 0.0)
     allow_http = environment().allow_http
@@ -169,20 +169,6 @@ def _chosen(
             f"(one of {', '.join(accounts)})"
         )
     return [account for name, account in accounts.items() if not names or name in names]
-
-
-def _stray(campaigns: Path, accounts: dict[str, AccountConfig], config: Path) -> list[Problem]:
-    """A campaign file directly in campaigns/ belongs to no account: an error, as validate says too."""
-    stray = sorted(campaigns.glob("*.toml")) if campaigns.is_dir() else []
-    return [
-        Problem(
-            str(path),
-            "",
-            f"with [accounts] in {config}, campaign files live in {campaigns}/ACCOUNT/: move this file "
-            f"into the folder of its account ({', '.join(accounts)})",
-        )
-        for path in stray
-    ]
 
 
 def _shared_keys(found: list[Account]) -> list[Problem]:

@@ -21,8 +21,9 @@ MAX_NAMED = 5  # campaigns named in a mailbox-volume warning
 
 
 def files_of(paths: list[Path]) -> list[Path]:
-    """Campaign files from folders (their *.toml, and those of each account folder that the wpsync.toml
-    beside the folder declares, as plan reads them) and files, in a stable order."""
+    """Campaign files from folders and files, in a stable order, as plan reads them: a folder's *.toml,
+    or, when the wpsync.toml beside it declares accounts, those of each account's folder instead
+    (a file directly in the folder belongs to no account: ``strays``)."""
     from wpsync.files.accounts_config import declared
 
     found: list[Path] = []
@@ -30,11 +31,26 @@ def files_of(paths: list[Path]) -> list[Path]:
         if not path.is_dir():
             found.append(path)
             continue
-        found.extend(campaign_paths(path))
-        for name in declared(path):
+        accounts = declared(path)
+        if not accounts:
+            found.extend(campaign_paths(path))
+        for name in accounts:
             if (path / name).is_dir():
                 found.extend(campaign_paths(path / name))
     return found
+
+
+def strays(paths: list[Path]) -> list[Problem]:
+    """The files of ``paths`` that plan refuses: directly in a campaigns folder that has accounts."""
+    from wpsync.files.accounts_config import declared, stray_files
+    from wpsync.files.lint_config import config_path
+
+    return [
+        problem
+        for path in paths
+        if path.is_dir() and (accounts := declared(path))
+        for problem in stray_files(path, list(accounts), config_path([path]))
+    ]
 
 
 def problems_of(files: list[Path]) -> list[Problem]:
@@ -94,7 +110,7 @@ def volume_warnings(loads: list[tuple[Path, str, Load]]) -> list[Problem]:
 
 def validate(paths: list[Path], *, strict: bool, output_format: str, echo: Callable[[str], None]) -> int:
     files = files_of(paths)
-    problems = sorted(problems_of(files), key=_order)
+    problems = sorted(problems_of(files) + strays(paths), key=_order)
     errors = [p for p in problems if p.severity == "error" or strict]
     if output_format == "json":
         report = {

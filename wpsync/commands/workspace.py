@@ -7,16 +7,17 @@ the variable and what it may be, before anything else runs.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wpsync.bounded import Unreadable, read_regular
-from wpsync.errors import API_KEY_ENV, InputError, Problem, register_secret
+from wpsync.errors import API_KEY_ENV, InputError, Problem, WpsyncError, register_secret
 from wpsync.limits import MAX_HTTP_TIMEOUT, MAX_KEY_FILE
 from wpsync.state.backend import DEFAULT_LOCK_TIMEOUT, STATE_URL_ENV, StateStore, open_state
 from wpsync.woodpecker.config import (
@@ -259,24 +260,46 @@ def read_api_key(key_file: Path | None) -> str | None:
     return key
 
 
-def client_for(api_key: str, ws: Workspace | None = None) -> WoodpeckerClient:
+@contextlib.contextmanager
+def client_for(api_key: str, ws: Workspace | None = None) -> Iterator[WoodpeckerClient]:
     """A client for ``api_key`` against WOODPECKER_API_URL (default: Woodpecker's own), or against the
-    URL and client company of ``ws``'s account when it names them."""
+    URL and client company of ``ws``'s account when it names them. An error leaving the block names
+    where this account's key and URL came from (``named``)."""
     from wpsync.woodpecker.client import WoodpeckerClient
 
     env = environment()
     url = ws.api_url if ws is not None and ws.api_url else env.api_url
     company = ws.company_id if ws is not None else None
-    if env.http_timeout is None:
-        return WoodpeckerClient(api_key, url, allow_http=env.allow_http, company_id=company)
-    return WoodpeckerClient(
-        api_key,
-        url,
-        timeout=env.http_timeout,
-        deadline=env.http_timeout,
-        allow_http=env.allow_http,
-        company_id=company,
-    )
+    timeouts: dict[str, Any] = {}
+    if env.http_timeout is not None:
+        timeouts = {"timeout": env.http_timeout, "deadline": env.http_timeout}
+    try:
+        with WoodpeckerClient(
+            api_key, url, allow_http=env.allow_http, company_id=company, **timeouts
+        ) as client:
+            yield client
+    except WpsyncError as exc:
+        if ws is None:
+            raise
+        raise named(exc, ws) from None
+
+
+def named(exc: WpsyncError, ws: Workspace) -> WpsyncError:
+    """``exc`` with the advice it gives about WOODPECKER_API_KEY and WOODPECKER_API_URL (the one
+    account's variables, which the client layer names) naming this account's own sources instead:
+    ``GLOBEX_WOODPECKER_KEY (wpsync.toml:5: accounts.globex.api_key_env)``, the key file, the
+    ``api_url`` line. The same exception, so its type, exit code and settling flags are kept."""
+
+    def fix(text: str) -> str:
+        return text.replace(API_KEY_ENV, ws.key_source).replace(API_URL_ENV, ws.url_source)
+
+    if (ws.key_source, ws.url_source) == (API_KEY_ENV, API_URL_ENV):
+        return exc
+    exc.message = fix(exc.message)
+    exc.args = (exc.message,)
+    if isinstance(exc, InputError):
+        exc.problems = [replace(problem, message=fix(problem.message)) for problem in exc.problems]
+    return exc
 
 
 def named_key(variable: str, where: str) -> str:

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from wpsync.emulator import payload, prospects, stats
+from wpsync.emulator.agency import AgencyRoutes
 from wpsync.emulator.checks import add_step_conflicts, create_conflicts
 from wpsync.emulator.edit_routes import EditRoutes
 from wpsync.emulator.gate import Gate
@@ -216,7 +217,7 @@ class EmulatorApp:
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
-        api_routes = Api(emulator).routes()
+        api_routes = Api(emulator).routes() + AgencyRoutes(emulator).routes()
         self._api = Gate(emulator, Router(api_routes))
         self._hooks = Hooks(emulator)
         self.routes: list[Route] = [*api_routes, *self._hooks.router.routes]  # for docs and tests

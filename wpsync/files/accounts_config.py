@@ -79,6 +79,21 @@ def declared(campaigns: Path) -> dict[str, AccountConfig]:
     return load_accounts(config_path([campaigns]))
 
 
+def stray_files(campaigns: Path, names: list[str], config: Path) -> list[Problem]:
+    """With accounts, a campaign file directly in campaigns/ belongs to no account: one error each, the
+    same in validate and plan."""
+    stray = sorted(campaigns.glob("*.toml")) if campaigns.is_dir() else []
+    return [
+        Problem(
+            str(path),
+            "",
+            f"with [accounts] in {config}, campaign files live in {campaigns}/ACCOUNT/: move this file "
+            f"into the folder of its account ({', '.join(names)})",
+        )
+        for path in stray
+    ]
+
+
 def load_accounts(path: Path) -> dict[str, AccountConfig]:
     """The declared accounts by name, in file order; {} when ``path`` or its ``[accounts]`` is absent.
     An InputError lists every problem, each with the file, line and field."""

@@ -32,7 +32,8 @@ DEFAULT_WORKSPACE = "default"
 # workspace's own lock_key (an identity, so never shared by two workspaces) for its state lock.
 LOCK_CLASS = 0x77707379
 MIGRATION_LOCK = 0
-_WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# A workspace, optionally "W/ACCOUNT": one account's own workspace under the URL's (several accounts).
+_WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,63})?$")
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -105,6 +106,7 @@ def parse_url(url: str) -> PgTarget:
     if not _WORKSPACE_NAME.match(workspace):
         raise StateError(
             f"workspace {workspace!r} in the state URL: use 1–64 of A-Z a-z 0-9 . _ -, starting with a letter or digit"
+            " (an account's own is W/NAME)"
         )
     conninfo = urlunsplit(parts._replace(query=urlencode(kept)))
     return PgTarget(conninfo, workspace, f"{masked(url)} (workspace {workspace})")
