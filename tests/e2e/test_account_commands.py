@@ -318,3 +318,13 @@ def test_one_key_behind_two_spellings_of_one_server_is_refused(
         result.stderr
     )
     assert pair.logs() == {"acme": [], "hq": [], "globex": []}
+
+
+def test_commands_that_read_no_state_need_no_state_url(pair: Pair) -> None:
+    with (pair.root / "wpsync.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[state]\nurl_env = "UNSET_STATE_URL"\n')
+    for args in (("accounts", "--account", "acme"), ("validate",), ("fmt", "--check", "--account", "globex")):
+        result = pair.run(*args)
+        assert result.exit_code == 0, (args, result.output)
+    listed = pair.run("state", "list")
+    assert listed.exit_code == 1 and "UNSET_STATE_URL is not set" in listed.stderr

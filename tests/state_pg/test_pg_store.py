@@ -161,7 +161,15 @@ def test_urls() -> None:
     assert target.conninfo == "postgresql://ci:s3cret@db.example:5433/ops?sslmode=require"
     assert target.display == "postgresql://ci:***@db.example:5433/ops (workspace team-a)"
     assert parse_url("postgres://h/db").workspace == "default"
-    for bad in ("mysql://h/db", "postgresql://h/db?workspace=", "postgresql://h/db?workspace=a/b"):
+    # One /NAME is an account's own workspace under W (several accounts); no deeper, nothing empty.
+    assert parse_url("postgresql://h/db?workspace=team-a/acme").workspace == "team-a/acme"
+    for bad in (
+        "mysql://h/db",
+        "postgresql://h/db?workspace=",
+        "postgresql://h/db?workspace=a/b/c",
+        "postgresql://h/db?workspace=a/",
+        "postgresql://h/db?workspace=/b",
+    ):
         with pytest.raises(StateError):
             parse_url(bad)
 

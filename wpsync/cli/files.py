@@ -20,7 +20,10 @@ def account_folders(paths: tuple[Path, ...], names: tuple[str, ...], command: st
         raise click.UsageError("give PATH… or --account NAME, not both")
     from wpsync.cli.app import STATE
 
-    return [account.ws.campaigns for account in resolve_accounts(CAMPAIGNS, STATE, names, command, "none")]
+    return [
+        account.ws.campaigns
+        for account in resolve_accounts(CAMPAIGNS, STATE, names, command, "none", needs_state=False)
+    ]
 
 
 @main.command()
@@ -73,7 +76,9 @@ def preview(
     if account_name is not None:
         from wpsync.cli.app import STATE
 
-        (account,) = resolve_accounts(CAMPAIGNS, STATE, (account_name,), "preview", "none", one=True)
+        (account,) = resolve_accounts(
+            CAMPAIGNS, STATE, (account_name,), "preview", "none", one=True, needs_state=False
+        )
         name = campaign_file.name if campaign_file.suffix == ".toml" else f"{campaign_file.name}.toml"
         campaign_file = account.ws.campaigns / name
 

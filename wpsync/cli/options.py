@@ -48,6 +48,7 @@ def resolve_accounts(
     *,
     one: bool = False,
     layout: bool = False,
+    needs_state: bool = True,
 ) -> Any:
     """The accounts a command acts on (``wpsync.commands.resolve``); with ``layout``, a warning for each
     entry of the campaigns folder that is not read."""
@@ -63,6 +64,7 @@ def resolve_accounts(
         lock_timeout=lock_timeout,
         one=one,
         layout=layout,
+        needs_state=needs_state,
     )
     if layout:
         warn_skipped([campaigns], _declared(campaigns))

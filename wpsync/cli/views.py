@@ -60,7 +60,9 @@ def accounts(
     """List the mailbox ids (SMTP, with address and health) and LinkedIn account ids a campaign may use."""
     import datetime
 
-    chosen = resolve_accounts(campaigns_dir, STATE, account_names, "accounts", "need", api_key_file)
+    chosen = resolve_accounts(
+        campaigns_dir, STATE, account_names, "accounts", "need", api_key_file, needs_state=False
+    )
     if companies:
         from wpsync.commands.companies import companies_command
 

@@ -33,7 +33,7 @@ from wpsync.commands.workspace import (
 from wpsync.errors import API_KEY_ENV, InputError, Problem
 from wpsync.files import lint_config
 from wpsync.files.accounts_config import AccountConfig, declared, same_server, stray_files
-from wpsync.state.backend import DEFAULT_LOCK_TIMEOUT
+from wpsync.state.backend import DEFAULT_LOCK_TIMEOUT, open_state
 from wpsync.woodpecker.config import API_URL_ENV, base_url_problem
 
 Keys = Literal["need", "optional", "none"]
@@ -67,6 +67,7 @@ def resolve(
     lock_timeout: float | None = None,
     one: bool = False,
     layout: bool = False,
+    needs_state: bool = True,
 ) -> list[Account]:
     """The accounts ``command`` acts on: those named (``--account``, repeatable), else every account.
 
@@ -76,6 +77,8 @@ def resolve(
     one      the command changes one campaign: with several accounts, --account is required
     layout   check the campaign folders as plan reads them: each account's folder exists, no file
              lies directly in campaigns/ (it would belong to no account)
+    needs_state  False: the command reads no state, so a PostgreSQL state's URL is not looked up
+             (its variable need not be set); each account gets its state folder
     """
     accounts = declared(campaigns)
     config = lint_config.config_path([campaigns])
@@ -89,9 +92,13 @@ def resolve(
         if key is None and keys == "need":
             raise InputError(f"{command} needs the API key: set {API_KEY_ENV}, or pass --api-key-file FILE")
         source = API_KEY_ENV if api_key_file is None else f"the API key file {api_key_file}"
-        ws = workspace(campaigns, state, lock_timeout=lock_timeout)
-        ws = Workspace(ws.campaigns, ws.state, ws.lock_timeout, key_source=source)
-        return [Account(ws, key, config, None, state, state_url(campaigns))]
+        url = state_url(campaigns) if needs_state else None
+        ws = workspace(campaigns, state, lock_timeout=lock_timeout) if needs_state else None
+        store = ws.state if ws is not None else open_state(state)
+        timeout = ws.lock_timeout if ws is not None else 0.0
+        return [
+            Account(Workspace(campaigns, store, timeout, key_source=source), key, config, None, state, url)
+        ]
     if api_key_file is not None:
         raise InputError(
             "--api-key-file is for a single account: with [accounts] in wpsync.toml, each account's key "
@@ -99,7 +106,7 @@ def resolve(
         )
     chosen = _chosen(accounts, names, config, command=command, one=one)
     problems = stray_files(campaigns, list(accounts), config) if layout else []
-    url = state_url(campaigns)
+    url = state_url(campaigns) if needs_state else None
     timeout = lock_timeout if lock_timeout is not None else (DEFAULT_LOCK_TIMEOUT if url else 0.0)
     allow_http = environment().allow_http
     found: list[Account] = []
