@@ -12,7 +12,8 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from wpsync.commands.workspace import Workspace, named_key
+from wpsync.commands.resolve import named_key
+from wpsync.commands.workspace import Workspace
 from wpsync.errors import InputError
 from wpsync.files.accounts_config import load_accounts
 from wpsync.files.sources import key_problem

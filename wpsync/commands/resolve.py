@@ -15,6 +15,7 @@ an error about it names them — never the key itself.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,19 +23,16 @@ from typing import Literal
 
 from wpsync.commands.workspace import (
     Workspace,
-    account_state,
-    account_state_url,
     environment,
-    named_key,
     read_api_key,
     state_url,
     workspace,
 )
-from wpsync.errors import API_KEY_ENV, InputError, Problem
+from wpsync.errors import API_KEY_ENV, InputError, Problem, register_secret
 from wpsync.files import lint_config
 from wpsync.files.accounts_config import AccountConfig, declared, same_server, stray_files
-from wpsync.state.backend import DEFAULT_LOCK_TIMEOUT, open_state
-from wpsync.woodpecker.config import API_URL_ENV, base_url_problem
+from wpsync.state.backend import DEFAULT_LOCK_TIMEOUT, StateStore, open_state
+from wpsync.woodpecker.config import API_URL_ENV, api_key_problem, base_url_problem
 
 Keys = Literal["need", "optional", "none"]
 
@@ -203,3 +201,36 @@ def _shared_keys(found: list[Account]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def named_key(variable: str, where: str) -> str:
+    """The API key in the environment variable ``variable`` (an account's ``api_key_env``), checked and
+    redacted as WOODPECKER_API_KEY is; an InputError naming ``where`` it was declared if unset or bad."""
+    key = os.environ.get(variable, "").strip()
+    if not key:
+        raise InputError(
+            f"{where}: the variable {variable} is not set or empty: export it with this account's "
+            "Woodpecker API key (in CI, from a secret)"
+        )
+    register_secret(key)
+    wrong = api_key_problem(key)
+    if wrong:
+        raise InputError(f"{where}: the API key in {variable} {wrong}")
+    return key
+
+
+def account_state(state: Path, url: str | None, account: str) -> StateStore:
+    """One account's own state: ``state/NAME``, or, in PostgreSQL, its own workspace
+    (``account_state_url``), so accounts never share records, journal or lock."""
+    return open_state(state / account, None if url is None else account_state_url(url, account))
+
+
+def account_state_url(url: str, account: str) -> str:
+    """The PostgreSQL state of one account: the workspace ``NAME`` under the URL's own
+    (``?workspace=W`` → ``W/NAME``)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query["workspace"] = f"{query['workspace']}/{account}" if query.get("workspace") else account
+    return urlunsplit(parts._replace(query=urlencode(query)))

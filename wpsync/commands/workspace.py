@@ -302,22 +302,6 @@ def named(exc: WpsyncError, ws: Workspace) -> WpsyncError:
     return exc
 
 
-def named_key(variable: str, where: str) -> str:
-    """The API key in the environment variable ``variable`` (an account's ``api_key_env``), checked and
-    redacted as WOODPECKER_API_KEY is; an InputError naming ``where`` it was declared if unset or bad."""
-    key = os.environ.get(variable, "").strip()
-    if not key:
-        raise InputError(
-            f"{where}: the variable {variable} is not set or empty: export it with this account's "
-            "Woodpecker API key (in CI, from a secret)"
-        )
-    register_secret(key)
-    wrong = api_key_problem(key)
-    if wrong:
-        raise InputError(f"{where}: the API key in {variable} {wrong}")
-    return key
-
-
 def client_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> WoodpeckerClient:
     """A client with the key, base URL and timeout of the environment, read and checked as the CLI
     does (for scripts and tests that drive the client without the CLI)."""
@@ -329,20 +313,3 @@ def client_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> 
     if env.http_timeout is not None:
         kwargs = {"timeout": env.http_timeout, "deadline": env.http_timeout} | kwargs
     return WoodpeckerClient(env.api_key, env.api_url, allow_http=env.allow_http, **kwargs)
-
-
-def account_state(state: Path, url: str | None, account: str) -> StateStore:
-    """One account's own state: ``state/NAME``, or, in PostgreSQL, its own workspace
-    (``account_state_url``), so accounts never share records, journal or lock."""
-    return open_state(state / account, None if url is None else account_state_url(url, account))
-
-
-def account_state_url(url: str, account: str) -> str:
-    """The PostgreSQL state of one account: the workspace ``NAME`` under the URL's own
-    (``?workspace=W`` → ``W/NAME``)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    query["workspace"] = f"{query['workspace']}/{account}" if query.get("workspace") else account
-    return urlunsplit(parts._replace(query=urlencode(query)))
