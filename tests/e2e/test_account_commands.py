@@ -130,6 +130,7 @@ def test_plan_and_apply_per_account_reach_only_that_account(pair: Pair) -> None:
 
 def test_state_list_and_show_cover_every_account_grouped(pair: Pair) -> None:
     assert pair.run("apply", "--auto-approve").exit_code == 0
+    pair.clear()
     listed = pair.run("state", "list")
     assert listed.exit_code == 0, listed.output
     rows = listed.stdout.splitlines()
@@ -145,6 +146,7 @@ def test_state_list_and_show_cover_every_account_grouped(pair: Pair) -> None:
     assert shown.exit_code == 0 and shown.stdout.startswith("in globex:\ntwo-step-linkedin: campaign ")
     missing = pair.run("state", "show", "one-step-email", "--account", "globex")
     assert missing.exit_code == 1 and "state/globex" in missing.stderr
+    assert pair.logs() == {"acme": [], "hq": [], "globex": []}  # the state alone: no request
 
 
 def test_import_into_an_account_folder_reaches_its_company_and_points_at_the_schema(pair: Pair) -> None:

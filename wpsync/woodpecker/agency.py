@@ -31,7 +31,8 @@ def companies(client: WoodpeckerClient) -> list[Company]:
     """Every client company of the client's (HQ) key, in the order Woodpecker lists them."""
     found: list[Company] = []
     for page in range(1, MAX_PAGES + 1):
-        content = client.agency_page(page).get("content")
+        answer = client.agency_page(page)
+        content = answer.get("content") if isinstance(answer, dict) else None
         if not isinstance(content, list):
             raise WoodpeckerApiError(
                 ApiErrorInfo(status=200, message="no 'content' array"),

@@ -18,7 +18,7 @@
     me()                           GET  /v1/me                                 the key's user/company
     mailboxes()                    GET  /v2/mailboxes                          bare array
     linkedin_accounts()            GET  /v2/linkedin_accounts                  ["linkedin_accounts"]
-    agency_page(n)                 GET  /v2/agency/companies?page=N            an HQ key's clients
+    agency_page(n)                 GET  /v2/agency/companies?page=N (from 1)   an HQ key's clients, JSON
 
 Every call holds the API key's process-wide lock while it is on the wire (Woodpecker serves one request
 per account at a time; with ``company_id`` — an agency's HQ key acting for a client company through
@@ -310,10 +310,10 @@ class WoodpeckerClient:
             )
         return [a for a in accounts if isinstance(a, dict)]
 
-    def agency_page(self, page: int) -> JsonObject:
-        """One page of an HQ key's client companies (``page`` from 1): read with ``woodpecker.agency``."""
-        params = {"page": str(page)}
-        return self._object("GET", "/v2/agency/companies", "the client companies", params=params)
+    def agency_page(self, page: int) -> Any:  # read by woodpecker.agency, which pages
+        path, params = "/v2/agency/companies", {"page": str(page)}
+        response = self._sender.send("GET", path, subject="the client companies", params=params)
+        return self._json(response, "GET", path, "a JSON object")
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -322,10 +322,8 @@ class WoodpeckerClient:
         # 200 with no body per the docs; any body is ignored, the caller reads the status back.
         self._sender.send("POST", f"/v2/campaigns/{cid}/{action}", subject=f"campaign {cid}")
 
-    def _object(
-        self, method: str, path: str, subject: str, body: Any = None, params: dict[str, str] | None = None
-    ) -> JsonObject:
-        response = self._sender.send(method, path, subject=subject, body=body, params=params)
+    def _object(self, method: str, path: str, subject: str, body: Any = None) -> JsonObject:
+        response = self._sender.send(method, path, subject=subject, body=body)
         data = self._json(response, method, path, "a JSON object")
         if not isinstance(data, dict):
             raise self._bad(response, "a JSON object", method, path)
