@@ -20,6 +20,7 @@ No message of any of these may contain the API key: the client never formats it 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 EXIT_OK = 0
@@ -167,7 +168,8 @@ _spellings_of: dict[str, tuple[str, ...]] = {}
 
 
 def _spellings(secret: str) -> tuple[str, ...]:
-    """The key as text may show it: raw, as repr/bytes-repr and JSON escape it, and URL-encoded."""
+    """The key as text may show it: raw, as repr/bytes-repr and JSON escape it, URL-encoded, and
+    reversed — each matched whatever its letter case (a server may upper-case what it echoes)."""
     from urllib.parse import quote, quote_plus
 
     forms = {
@@ -179,8 +181,28 @@ def _spellings(secret: str) -> tuple[str, ...]:
         quote(secret, safe=""),
         quote_plus(secret, safe=""),
     }
+    forms |= {form[::-1] for form in forms}
+    raw = secret.encode("utf-8", "surrogateescape")
+    forms.add(raw.hex())
     # Longest first: a raw key inside its own escaped spelling must not leave half an escape behind.
     return tuple(sorted((f for f in forms if len(f) >= _MIN_SECRET), key=len, reverse=True))
+
+
+def _base64_spellings(secret: str) -> tuple[str, ...]:
+    """The key in base64 (standard and URL-safe alphabets), alone or inside a longer encoded text: at
+    each of the three byte alignments, the characters that only the key's bytes decide. Case matters."""
+    import base64
+
+    raw = secret.encode("utf-8", "surrogateescape")
+    forms: set[str] = set()
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + raw).decode()
+        inner = encoded[(4 * shift + 2) // 3 : (4 * (shift + len(raw))) // 3]
+        forms |= {inner, inner.replace("+", "-").replace("/", "_")}
+    return tuple(sorted((f for f in forms if len(f) >= _MIN_SECRET), key=len, reverse=True))
+
+
+_patterns: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
 def register_secret(secret: str | None) -> None:
@@ -190,6 +212,9 @@ def register_secret(secret: str | None) -> None:
     if secret and len(secret) >= _MIN_SECRET and secret not in _secrets:
         _secrets.add(secret)
         _spellings_of[secret] = _spellings(secret)
+        texts = re.compile("|".join(map(re.escape, _spellings_of[secret])), re.IGNORECASE)
+        encoded = _base64_spellings(secret)
+        _patterns[secret] = (texts, re.compile("|".join(map(re.escape, encoded))) if encoded else None)
 
 
 def redact(text: str, secret: str | None = None) -> str:
@@ -197,7 +222,8 @@ def redact(text: str, secret: str | None = None) -> str:
     if secret:
         register_secret(secret)
     for value in sorted(_secrets, key=len, reverse=True):
-        for spelling in _spellings_of[value]:
-            if spelling in text:
-                text = text.replace(spelling, _REDACTED)
+        texts, encoded = _patterns[value]
+        text = texts.sub(_REDACTED, text)
+        if encoded is not None:
+            text = encoded.sub(_REDACTED, text)
     return text
