@@ -28,16 +28,20 @@ unit: $(STAMP) pg-prereq
 	$(BIN)/pytest
 
 # The PostgreSQL state tests start their own throwaway server (initdb in a temp dir, run as the
-# postgres or nobody user when we are root); they need only the server binaries. As root (CI) with
-# apt-get, install them; otherwise say how. With CI set, those tests fail rather than skip without them.
+# postgres or nobody user when we are root), and a PgBouncer in transaction mode in front of it; they
+# need only the binaries. As root (CI) with apt-get, install them; otherwise say how. With CI set,
+# those tests fail rather than skip without them.
 pg-prereq:
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; \
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing=" postgresql"; \
+	command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "pg-prereq: installing PostgreSQL for the state tests (apt-get install postgresql)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+		echo "pg-prereq: installing$$missing for the state tests (apt-get install$$missing)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else \
-		echo "pg-prereq: PostgreSQL is not installed; its state tests will be SKIPPED (in CI: fail)."; \
-		echo "pg-prereq: install it with: sudo apt-get install -y postgresql (or your OS's postgresql server package)"; \
+		echo "pg-prereq:$$missing not installed; the tests that need it will be SKIPPED (in CI: fail)."; \
+		echo "pg-prereq: install it with: sudo apt-get install -y$$missing"; \
 	fi
 
 fmt: $(STAMP)

@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,77 @@ def running_postgres(*, durable: bool = False) -> Iterator[PgServer]:
         yield server
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def find_pgbouncer() -> Path | None:
+    """PgBouncer's binary (Debian's package puts it in /usr/sbin), or None where it is not installed."""
+    found = shutil.which("pgbouncer") or (
+        "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
+    )
+    return Path(found) if found else None
+
+
+@dataclass
+class Bouncer:
+    """A PgBouncer in front of a test server: same user and databases, its own loopback port."""
+
+    port: int
+
+    def url_for(self, database: str, workspace: str | None = None) -> str:
+        base = f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+        return f"{base}?workspace={workspace}" if workspace else base
+
+
+@contextlib.contextmanager
+def running_pgbouncer(server: PgServer, *, pool_size: int, mode: str = "transaction") -> Iterator[Bouncer]:
+    """Start PgBouncer (``pool_mode = mode``, ``default_pool_size = pool_size``) on loopback in front of
+    ``server``, as the user the server runs as (PgBouncer refuses root); stopped at the end."""
+    binary = find_pgbouncer()
+    if binary is None:
+        raise FileNotFoundError("PgBouncer is not installed: apt-get install -y pgbouncer")
+    root = Path(tempfile.mkdtemp(prefix="wpsync-bouncer-"))
+    port = _free_port()
+    (root / "users.txt").write_text(f'"{SUPERUSER}" ""\n')
+    (root / "pgbouncer.ini").write_text(
+        f"[databases]\n* = host=127.0.0.1 port={server.port}\n\n[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {root / 'users.txt'}\n"
+        f"pool_mode = {mode}\ndefault_pool_size = {pool_size}\nmin_pool_size = 0\nreserve_pool_size = 0\n"
+        "max_client_conn = 200\nignore_startup_parameters = extra_float_digits,options\n"
+        f"logfile = {root / 'pgbouncer.log'}\npidfile = {root / 'pgbouncer.pid'}\n"
+    )
+    command = [str(binary), str(root / "pgbouncer.ini")]
+    if server.run_as is not None:
+        entry = pwd.getpwnam(server.run_as)
+        for path in (root, *root.iterdir()):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+        command = ["runuser", "-u", server.run_as, "--", *command]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            if process.poll() is not None:
+                log = (
+                    (root / "pgbouncer.log").read_text(errors="replace")
+                    if (root / "pgbouncer.log").exists()
+                    else ""
+                )
+                raise RuntimeError(
+                    f"PgBouncer did not start: {process.stderr.read() if process.stderr else ''}{log[-2000:]}"
+                )
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("PgBouncer did not listen within 10 s")
+        yield Bouncer(port)
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(5)
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -4,10 +4,13 @@ Why a session advisory lock and not a lease: PostgreSQL itself releases it the m
 session ends — the process exits, is SIGKILLed, or its machine vanishes (TCP keepalives on both ends
 end a half-open session within about 90 s) — with no clock, heartbeat thread or expiry to tune, and a
 paused holder never loses it while it can still write. Every write of a lock holder runs on the same
-session and first checks that it is still the backend that took the lock, so a holder whose session
-was ended (``force-unlock``) cannot write, and a transaction-pooling proxy (PgBouncer in transaction
-mode), which would hand the lock and the writes to different server sessions, is detected and refused
-instead of silently breaking mutual exclusion. The URL must reach PostgreSQL directly or through a
+session and first checks, in its own transaction, that it is still the backend that took the lock and
+that the session still holds this run's token (``TOKEN``, set in the transaction that took the lock),
+so a holder whose session was ended (``force-unlock``) cannot write. A transaction-pooling proxy
+(PgBouncer in transaction mode) hands server sessions to clients per transaction: a run's writes may
+land on another session (no token: refused), and a second run may be handed the first one's session,
+where the advisory lock is re-entrant and would be granted again — the token already there gives that
+away in the very transaction that took the lock, and the second run gives its hold back and refuses. The URL must reach PostgreSQL directly or through a
 session-pooling proxy.
 
 Unlike Terraform's pg backend, the advisory key is not one id for the whole database: it is
@@ -35,6 +38,12 @@ _HOLDERS = (
     "AND k.classid = (%s::bigint)::oid AND k.objid = (%s::bigint)::oid AND k.objsubid = 2 AND k.granted"
 )
 _FIELDS = ("id", "who", "host", "pid", "command", "since", "backend_pid")
+TOKEN = "wpsync.lock_token"  # a session setting: the lock id of the run holding the lock on this session
+POOLED = (
+    "the state lock and this run's statements are not on one database session: the state URL points at "
+    "a transaction-pooling proxy (PgBouncer pool_mode = transaction), which would let two runs hold the "
+    "lock at once; nothing was written. Point the URL at PostgreSQL directly, or at a session-pooling proxy"
+)
 
 
 def acquire(
@@ -53,18 +62,30 @@ def acquire(
     delay = 0.05
     announced = False
     while True:
-        row = conn.execute(
-            "SELECT pg_try_advisory_lock(%s::int, %s::int), pg_backend_pid()", (LOCK_CLASS, lock_key)
-        ).fetchone()
-        assert row is not None
+        with conn.transaction():  # one transaction: one server session, even behind a pooler
+            row = conn.execute(
+                "SELECT pg_try_advisory_lock(%s::int, %s::int), pg_backend_pid(), "
+                f"coalesce(current_setting('{TOKEN}', true), '')",
+                (LOCK_CLASS, lock_key),
+            ).fetchone()
+            assert row is not None
+            if row[0] and row[2]:
+                # The lock was granted on a session that already holds it for another run (its token
+                # is there): a transaction pooler gave us that run's session, where the lock is
+                # re-entrant. Give back our hold (theirs stays) and refuse.
+                conn.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", (LOCK_CLASS, lock_key))
+                raise StateError(POOLED)
+            stale = None
+            if row[0]:
+                backend = int(row[1])
+                try:
+                    conn.execute(f"SELECT set_config('{TOKEN}', %s, false)", (holder["id"],))
+                    stale = _record_holder(conn, workspace, holder, backend)
+                except BaseException:
+                    if not conn.closed:  # a lock we cannot vouch for is not kept (nor its token)
+                        conn.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", (LOCK_CLASS, lock_key))
+                    raise
         if row[0]:
-            backend = int(row[1])
-            try:
-                stale = _record_holder(conn, workspace, holder, backend)
-            except BaseException:
-                if not conn.closed:  # a lock we cannot vouch for is not kept
-                    conn.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", (LOCK_CLASS, lock_key))
-                raise
             if stale is not None and notice is not None:
                 notice(f"taking over a stale {describe(stale)}: its database session is gone")
             return backend
@@ -89,13 +110,7 @@ def _record_holder(
 ) -> dict[str, Any] | None:
     """Write the holder row (we hold the advisory lock); returns the row it replaced, if any."""
     with conn.transaction():
-        check = conn.execute("SELECT pg_backend_pid()").fetchone()
-        if check is None or int(check[0]) != backend:
-            raise StateError(
-                "the state lock was taken on one database session and the next statement ran on another: "
-                "the state URL points at a transaction-pooling proxy. Point it at PostgreSQL directly "
-                "or at a session-pooling proxy"
-            )
+        fence(conn, backend, str(holder["id"]))
         old = conn.execute(
             f"SELECT {', '.join(_FIELDS)} FROM {SCHEMA}.locks WHERE workspace = %s FOR UPDATE", (workspace,)
         ).fetchone()
@@ -109,12 +124,22 @@ def _record_holder(
     return dict(zip(_FIELDS, old, strict=True)) if old is not None else None
 
 
+def fence(conn: psycopg.Connection[Any], backend: int, token: str) -> None:
+    """Inside a transaction: refuse unless it runs on the session that took the lock for this run —
+    the same backend, still holding this run's token (a pooler may hand a backend pid to another
+    client, or this client to another backend)."""
+    row = conn.execute(f"SELECT pg_backend_pid(), coalesce(current_setting('{TOKEN}', true), '')").fetchone()
+    if row is None or int(row[0]) != backend or row[1] != token:
+        raise StateError(POOLED)
+
+
 def release(conn: psycopg.Connection[Any], workspace: str, lock_key: int, lock_id: str) -> None:
     if conn.closed:
         return  # the session is gone, and the lock with it
     with conn.transaction():
         conn.execute(f"DELETE FROM {SCHEMA}.locks WHERE workspace = %s AND id = %s", (workspace, lock_id))
-    conn.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", (LOCK_CLASS, lock_key))
+        conn.execute(f"SELECT set_config('{TOKEN}', '', false)")
+        conn.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", (LOCK_CLASS, lock_key))
 
 
 ROW_WAIT_POLLS = 20

@@ -146,6 +146,9 @@ def connect(target: PgTarget, *, application: str = "wpsync") -> psycopg.Connect
         )
     except psycopg.Error as exc:
         raise StateError(f"{target.display}: cannot connect: {_first_line(exc)}") from None
+    # Prepared statements live on a server session: behind a transaction pooler the next client gets
+    # that session and collides with their names (`prepared statement "_pg3_0" already exists`).
+    conn.prepare_threshold = None
     try:
         # The server side of the keepalive (a half-open socket from a dead holder), and no idle timeout
         # for a session that holds the lock while apply talks to Woodpecker.

@@ -31,6 +31,7 @@ class PgSession:
         self._conn: psycopg.Connection[Any] | None = None
         self._lock_key: int | None = None
         self._fence: int | None = None  # the backend pid that holds our lock, while we hold it
+        self._token = ""  # and the token our run set on that session (pg_lock.TOKEN)
 
     @property
     def location(self) -> str:
@@ -90,12 +91,10 @@ class PgSession:
                 if not flush:
                     conn.execute("SET LOCAL synchronous_commit = off")
                 if self._fence is not None:
-                    row = conn.execute("SELECT pg_backend_pid()").fetchone()
-                    if row is None or int(row[0]) != self._fence:
-                        raise StateError(
-                            f"{self.location}: this write reached another database session than the one "
-                            "holding the state lock (a transaction-pooling proxy?); nothing written"
-                        )
+                    try:
+                        pg_lock.fence(conn, self._fence, self._token)
+                    except StateError as exc:
+                        raise StateError(f"{self.location}: {exc.message}") from None
                 yield conn
 
     def _ensure_workspace(self, conn: psycopg.Connection[Any]) -> int:
@@ -127,6 +126,7 @@ class PgSession:
             conn = self._db()
             key = self._ensure_workspace(conn)
             self._fence = pg_lock.acquire(conn, self.workspace, key, holder, timeout=timeout, notice=notice)
+            self._token = str(holder["id"])
         try:
             yield holder
         finally:
