@@ -566,8 +566,10 @@ def test_an_append_whose_parent_sent_since_the_plan_stops_before_make_editable(l
     live.emulator.mark_processed(campaign_id, rec["steps"][-1]["id"], 2)  # it sends meanwhile
     live.emulator.clear_requests()
     result = live.run("apply", str(saved))
-    assert result.exit_code == 1
-    assert "has processed 2 prospect(s) since the plan; a step cannot be linked after it" in result.stderr
+    # Planned again before anything is sent, the append is refused now: the saved plan is stale.
+    assert result.exit_code == 4, result.output
+    assert "does not match what wpsync plans now" in result.stderr
+    assert "a plan made now refuses a change (parent_processed" in result.stderr
     assert mutating(live) == []  # checked before the campaign stopped sending
     assert live.campaign(campaign_id)["status"] == "RUNNING"
 

@@ -249,10 +249,13 @@ def test_leave_editable_plans_no_restore() -> None:
     assert "left EDITED (--leave-editable)" in planned.notes[0].message
 
 
-def test_a_completed_campaign_made_editable_is_run_again() -> None:
+def test_a_completed_campaign_is_made_editable_only_to_stay_edited() -> None:
+    # No call sets COMPLETED again: `run` would make it RUNNING and send new steps to those who finished.
     planned = plan_edit(ONE, EDIT, status="COMPLETED", options=Options(make_editable=True))
-    assert kinds(planned) == ["make_editable", "update_campaign", "restore_status"]
-    assert planned.actions[-1].status == "RUNNING"
+    assert planned.actions == [] and codes(planned) == ["status_not_editable"]
+    assert "--make-editable --leave-editable" in planned.refusals[0].way_out
+    left = plan_edit(ONE, EDIT, status="COMPLETED", options=Options(make_editable=True, leave_editable=True))
+    assert kinds(left) == ["make_editable", "update_campaign"]
 
 
 def test_a_status_that_cannot_be_made_editable_is_refused() -> None:

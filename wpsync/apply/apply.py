@@ -20,7 +20,7 @@ from typing import assert_never
 from wpsync.apply import calls
 from wpsync.apply import record as records
 from wpsync.apply.settle import DidNotHappen, Happened, recorded_locally, settle
-from wpsync.errors import WpsyncError
+from wpsync.errors import StalePlan, WpsyncError
 from wpsync.plan.actions import (
     Action,
     AppendStep,
@@ -94,6 +94,12 @@ def _run(
     # A campaign created and then run matches its file only once it runs: its record keeps no digest
     # until then, so a run killed in between is planned again rather than taken as done.
     launched = {a.key for a in plan.actions if isinstance(a, SetStatus)}
+    # Campaign ids records own, read once (a create answer carrying one of them is not trusted).
+    owned = (
+        {r.campaign_id: r.key for r in state.read_all().values()}
+        if any(isinstance(a, CreateCampaign) for a in plan.actions)
+        else {}
+    )
     for number, action in enumerate(plan.actions, start=1):
         progress(f"[{number}/{total}] {label(action)} …", False)
         try:
@@ -107,12 +113,16 @@ def _run(
                 checked,
                 restoring,
                 appends,
+                owned,
             )
         except WpsyncError as exc:
-            raise ApplyStopped(
+            stopped = ApplyStopped(
                 f"{label(action)} failed: {exc.message} — {number - 1} of {total} change(s) were applied and "
                 "recorded; fix the cause and run apply again (it continues from here)"
-            ) from None
+            )
+            if isinstance(exc, StalePlan):
+                stopped.exit_code = exc.exit_code  # the plan no longer holds: 4, as a stale saved plan
+            raise stopped from None
         report.calls += 1
         progress(f"[{number}/{total}] {label(action)}: {note}", True)
 
@@ -158,13 +168,12 @@ def _apply_one(
     checked: set[str],
     restoring: dict[str, str],
     appends: set[str],
+    owned: dict[int, str],
 ) -> str:
     match action:
         case CreateCampaign():
-            record = calls.create(action, state, client, lineage, digest)
-            report.created += 1
-            if tuple(s.hash for s in record.content_steps) != action.step_hashes:
-                report.warnings.append(f"{action.key}: Woodpecker holds the steps differently than sent")
+            record = calls.create(action, state, client, lineage, digest, owned)
+            report.created += 1  # its answer holds what was sent, every step (calls.create checks)
             return f"created campaign {record.campaign_id}"
         case MakeEditable():
             from wpsync.woodpecker.refresh import read_remote
@@ -172,9 +181,14 @@ def _apply_one(
             record = calls.recorded(state, action.key)
             # Checked before the campaign stops sending, not after: a failure here changes nothing.
             appending = action.key in appends
-            calls.check_still_appendable(
-                record, read_remote(client, record.campaign_id), status_too=False, appending=appending
-            )
+            remote = read_remote(client, record.campaign_id)
+            calls.check_still_appendable(record, remote, status_too=False, appending=appending)
+            if remote is not None and remote.status != action.from_status:
+                # Paused (or stopped) since the plan: make_editable → run would un-pause it.
+                raise StalePlan(
+                    f"campaign {record.campaign_id} is {remote.status} now, the plan found it "
+                    f"{action.from_status}; plan again"
+                )
             if appending:
                 checked.add(action.key)
             # The status the plan sets it to afterwards (the file's, or the one it had); none with

@@ -13,7 +13,7 @@ from typing import Any
 
 from wpsync import failpoints
 from wpsync.apply import record as records
-from wpsync.apply.settle import Happened, find_appended, find_created, settle
+from wpsync.apply.settle import Happened, find_appended, find_created, mismatches, settle
 from wpsync.errors import WpsyncError
 from wpsync.limits import EDITABLE
 from wpsync.plan.actions import (
@@ -91,8 +91,14 @@ def _found(outcome: Any) -> JSON | None:
 
 
 def create(
-    action: CreateCampaign, state: StateStore, client: WoodpeckerClient, lineage: str, digest: str
+    action: CreateCampaign,
+    state: StateStore,
+    client: WoodpeckerClient,
+    lineage: str,
+    digest: str,
+    owned: dict[int, str],
 ) -> CampaignRecord:
+    """``owned``: campaign id → the key whose record holds it (this run's creates are added)."""
     if state.read(action.key) is not None:
         raise WpsyncError(f"{action.key} is already recorded; plan again")
     body = action.body
@@ -113,7 +119,25 @@ def create(
         return find_created(client, intent, owned)
 
     payload = mutate(state, action.key, intent, lambda: client.create_campaign(body), look)
-    record, applied = records.created(action.key, lineage, payload, action.head, action.head_hash, digest)
+    try:
+        record, applied = records.created(action.key, lineage, payload, action.head, action.head_hash, digest)
+        if record.campaign_id in owned:
+            raise WpsyncError(
+                f"Woodpecker answered with campaign {record.campaign_id}, which "
+                f"{owned[record.campaign_id]} already owns"
+            )
+        differ = mismatches(sent, action.step_hashes, payload)
+        if differ:
+            raise WpsyncError(f"Woodpecker's answer differs from what was sent in {', '.join(differ)}")
+    except WpsyncError as exc:
+        # Nothing is recorded from an answer that cannot be trusted; the intent stays, so the next
+        # apply settles the create the way it settles a lost answer: by looking for what was sent.
+        raise WpsyncError(
+            f"{exc.message}; nothing was recorded: the next apply looks in Woodpecker for the campaign "
+            "that was sent (a campaign no record owns, matching all of it) and records it, or stops "
+            "and says what it found"
+        ) from None
+    owned[record.campaign_id] = action.key
     state.write(record, applied)
     done(state, action.key)
     return record

@@ -10,10 +10,33 @@ from dataclasses import replace
 from typing import Any
 
 from wpsync import __version__
+from wpsync.errors import WpsyncError
 from wpsync.state.records import Applied, CampaignRecord, utc_now
 from wpsync.woodpecker.remote import read_steps
 
 JSON = dict[str, Any]
+
+
+MAX_CAMPAIGN_ID = 2**63 - 1  # a 64-bit signed integer, as every id in the state and the database
+
+
+def campaign_id_of(payload: JSON) -> int:
+    """The campaign id an answer carries, if it is one: a positive 64-bit integer (not a bool, not text)."""
+    value = payload.get("id")
+    if type(value) is not int or not 0 < value <= MAX_CAMPAIGN_ID:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        what = "no id" if value is None else f"the id {shown}"
+        raise WpsyncError(
+            f"Woodpecker answered with {what}, which is not a campaign id (a positive 64-bit integer)"
+        )
+    return value
+
+
+def status_of(payload: JSON, default: str) -> str:
+    status = payload.get("status", default)
+    if not isinstance(status, str):
+        raise WpsyncError(f"Woodpecker answered with the status {status!r:.40}, which is not a status")
+    return status
 
 
 def created(
@@ -25,8 +48,8 @@ def created(
         key=key,
         lineage=lineage,
         serial=1,
-        campaign_id=int(payload["id"]),
-        status=str(payload.get("status", "DRAFT")),
+        campaign_id=campaign_id_of(payload),
+        status=status_of(payload, "DRAFT"),
         head_hash=head_hash,
         steps=steps.records,
         source_digest=digest,  # a create makes the whole campaign: it matches its file at once
@@ -50,7 +73,7 @@ def changed(
     new_head = head if head is not None else (applied.head if applied else {})
     updated = record.bumped(
         steps=steps.records,
-        status=str(payload.get("status", record.status)),
+        status=status_of(payload, record.status),
         head_hash=head_hash if head_hash is not None else record.head_hash,
         source_digest="",  # the file matches only once every action of the plan is done
         last_step_processed=0 if len(steps.records) > len(record.steps) else record.last_step_processed,

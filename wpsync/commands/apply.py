@@ -35,6 +35,7 @@ from wpsync.errors import (
 )
 from wpsync.files.sources import campaign_paths, read_source
 from wpsync.plan.plan import Binding, Plan, stale_reasons
+from wpsync.plan.rederived import differences
 from wpsync.state.backend import lock_state
 
 if TYPE_CHECKING:
@@ -87,6 +88,21 @@ def prepare(
     moved = what_moved(plan, ws)
     if moved:
         raise StalePlan(f"{plan_file} is stale; plan again. What moved: " + "; ".join(moved))
+    # The same inputs, planned again: the saved plan is applied only if it is still exactly that
+    # (``wpsync.plan.rederived``: a hand-edited file, or Woodpecker moved since).
+    again = PlanRequest(
+        offline=plan.offline,
+        make_editable=bool(plan.options.get("make_editable")),
+        leave_editable=bool(plan.options.get("leave_editable")),
+        targets=plan.targets,
+    )
+    now, _ = build_plan(ws, api_key, again)
+    differ = differences(plan, now)
+    if differ:
+        raise StalePlan(
+            f"{plan_file} does not match what wpsync plans now (edited by hand, or Woodpecker changed "
+            "since it was made); nothing was applied — plan again. What differs: " + "; ".join(differ)
+        )
     return plan
 
 
@@ -105,6 +121,7 @@ class _Run:
     plan: Plan | None = None
     report: ApplyReport | None = None
     error: WpsyncError | None = None
+    refused: bool = False  # a refused plan whose pending status restores still run (and nothing else)
 
 
 def apply_command(
@@ -163,7 +180,13 @@ def apply_command(
         for run in ready:
             assert run.plan is not None
             if run.plan.refusals:
-                run.error = _refused(alone)
+                # The journal's promise holds whatever is refused: a campaign an interrupted apply
+                # left EDITED is set back (approved: --auto-approve or a saved plan), nothing else.
+                pending = run.plan.restores_only()
+                if pending.actions and (plan_file is not None or auto_approve):
+                    run.plan, run.refused = pending, True
+                    continue
+                run.error = _refused(alone, waiting=bool(pending.actions))
                 run.locks.close()
         _raise_alone(runs, alone)
         go = [run for run in ready if run.error is None]
@@ -189,6 +212,8 @@ def apply_command(
         for run, outcome in zip(go, _guarded(go, second, alone), strict=True):
             if isinstance(outcome, WpsyncError):
                 run.error = outcome
+            elif run.refused:
+                run.error = _refused(alone, restored=outcome.restored)
             else:
                 run.report = outcome
         _raise_alone(runs, alone)
@@ -256,10 +281,16 @@ def _ticks(advance: Callable[[], None]) -> Callable[[str, bool], None]:
     return tick
 
 
-def _refused(alone: bool) -> WpsyncError:
+def _refused(alone: bool, *, restored: int = 0, waiting: bool = False) -> WpsyncError:
+    done = f"only {restored} campaign(s) were set back to their status" if restored else "nothing was applied"
+    if waiting:  # pending restores, not approved
+        done += (
+            " — campaigns are still EDITED (they send nothing): `wpsync apply --auto-approve` sets them "
+            "back even while refused"
+        )
     if alone:
-        return ChangesRefused("the plan holds changes the API forbids; nothing was applied")
-    error = WpsyncError("the plan holds changes the API forbids; nothing was applied in this account")
+        return ChangesRefused(f"the plan holds changes the API forbids; {done}")
+    error = WpsyncError(f"the plan holds changes the API forbids; {done} in this account")
     error.exit_code = EXIT_REFUSED
     return error
 

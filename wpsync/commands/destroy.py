@@ -46,12 +46,31 @@ def destroy_command(
         record = ws.state.read(key)
         if record is None:
             raise InputError(f"{key} is not in the state; nothing wpsync manages to destroy")
+        others = sorted(
+            k for k, r in ws.state.read_all().items() if r.campaign_id == record.campaign_id and k != key
+        )
+        if others:
+            raise InputError(
+                f"campaign {record.campaign_id} is also recorded under {', '.join(others)}: destroying {key} "
+                f"would delete the campaign {others[0]} manages; `wpsync forget {key}` drops only this "
+                "record (Woodpecker is not touched)"
+            )
         payload = client.get_campaign(record.campaign_id)
         name, status = str(payload.get("name", "")), str(payload.get("status", ""))
-        if status == "RUNNING":
+        if status == "RUNNING" or (status == "EDITED" and record.restore_status == "RUNNING"):
+            why = (
+                "is RUNNING"
+                if status == "RUNNING"
+                else "was RUNNING and is EDITED only until an interrupted apply sets it back (`wpsync apply`)"
+            )
             raise ChangesRefused(
-                f"campaign {record.campaign_id} ({name!r}) is RUNNING; wpsync will not delete a campaign "
+                f"campaign {record.campaign_id} ({name!r}) {why}; wpsync will not delete a campaign "
                 "that is sending — stop it in Woodpecker first, then destroy it"
+            )
+        if status == "EDITED" and record.restore_status:
+            echo(
+                f"note: an interrupted apply left campaign {record.campaign_id} EDITED, to be set back to "
+                f"{record.restore_status}; destroying it drops that"
             )
         file = str(ws.campaigns / f"{key}.toml")
         binding = Binding(ws.state.lineage(), {key: record.serial}, {}, __version__)

@@ -21,6 +21,12 @@ def forget_command(ws: Workspace, key: str, *, echo: Callable[[str], None]) -> i
     echo(
         f"Forgot {key}: campaign {record.campaign_id} stays in Woodpecker as it is; wpsync no longer manages it."
     )
+    if record.restore_status and record.status == "EDITED":
+        echo(
+            f"warning: an interrupted apply left campaign {record.campaign_id} EDITED (it sends nothing), "
+            f"to be set back to {record.restore_status}; wpsync no longer will: set it back in Woodpecker's "
+            "app (or `wpsync apply` before forgetting it, which sets it back first)"
+        )
     path = ws.campaigns / f"{key}.toml"
     if path.exists():
         echo(

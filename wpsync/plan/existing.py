@@ -18,6 +18,7 @@ from wpsync.plan.actions import (
     AppendStep,
     DeleteStep,
     FieldChange,
+    RestoreStatus,
     UpdateCampaign,
     UpdateVersion,
 )
@@ -66,7 +67,7 @@ def plan_existing(
     out.notes.extend(base.notes)
     if base.refusal is not None:
         out.refusals.append(base.refusal)
-        return out
+        return _refused(desired, record, remote, out)
     record, applied = base.record, base.applied
     processed = remote.processed if remote and remote.processed else _recorded_processed(record)
     edits: list[Action] = []
@@ -84,10 +85,7 @@ def plan_existing(
         held = planned_changes(edits)
         if held:
             out.notes.append(Note(desired.key, "warning", _held_back(desired.key, held)))
-        # What the status calls would be still says what the reviewer must know (a status to
-        # restore, a campaign left EDITED), though no call is made.
-        status = wrap(desired, record, remote, [], make_editable=False, leave_editable=False)
-        return CampaignPlan(refusals=out.refusals, notes=out.notes + status.notes)
+        return _refused(desired, record, remote, out)
     wrapped = wrap(
         desired,
         record,
@@ -103,6 +101,17 @@ def plan_existing(
     if out.refusals:
         return CampaignPlan(refusals=out.refusals, notes=out.notes)
     return out
+
+
+def _refused(
+    desired: Desired, record: CampaignRecord, remote: RemoteCampaign | None, out: CampaignPlan
+) -> CampaignPlan:
+    """A refused campaign's plan: nothing of it is applied but a pending status restore (the
+    journal's promise, kept whatever is refused). What the status calls would be still says what the
+    reviewer must know (a status to restore, a campaign left EDITED)."""
+    status = wrap(desired, record, remote, [], make_editable=False, leave_editable=False)
+    restores = [a for a in status.actions if isinstance(a, RestoreStatus)]
+    return CampaignPlan(actions=restores, refusals=out.refusals, notes=out.notes + status.notes)
 
 
 def _held_back(key: str, held: tuple[FieldChange, ...]) -> str:

@@ -151,6 +151,22 @@ def wrap(
             )
         )
         return out
+    if status not in STATUS_CALL and desired.status is None and not leave_editable:
+        # COMPLETED: no call sets it again, and `run` would send new steps to everyone who finished.
+        out.refusals.append(
+            Refusal(
+                key,
+                file,
+                "status_not_editable",
+                None,
+                f"campaign {cid} is {status}; made EDITED for the edits, it could not be set back to "
+                f"{status} (Woodpecker has no call for that), only to RUNNING",
+                "plan again with --make-editable --leave-editable: it stays EDITED (it sends nothing) "
+                'until you run it, or write status = "RUNNING" in the file to have it run again',
+                planned_changes(edits),
+            )
+        )
+        return out
     back = decision.target or decision.hold or (status if status in STATUS_CALL else "RUNNING")
     out.actions.append(MakeEditable(key, file, cid, status, people))
     out.actions.extend(edits)

@@ -9,7 +9,7 @@ in ``wpsync.review`` and the JSON form in ``wpsync.plan.codec``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.errors import ChangesRefused
@@ -73,6 +73,7 @@ RefusalCode = Literal[
     "remote_missing",
     "account_invalid",
     "account_mismatch",
+    "state_duplicate",
 ]
 NoteCode = Literal[
     "unmanaged",
@@ -170,6 +171,18 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.actions or self.moves)
+
+    def restores_only(self) -> Plan:
+        """What a refused plan still does: set back each campaign an earlier, interrupted apply left
+        EDITED (the journal's promise, kept whatever else is refused) — no edit, no rename, and no
+        file recorded as matched."""
+        made_editable = {a.key for a in self.actions if isinstance(a, MakeEditable)}
+        pending = tuple(
+            a for a in self.actions if isinstance(a, RestoreStatus) and a.key not in made_editable
+        )
+        return replace(
+            self, actions=pending, refusals=(), moves=(), binding=replace(self.binding, digests={})
+        )
 
     def raise_if_refused(self) -> None:
         """The one judge of a plan's safety: a plan holding any refusal is applied not at all."""

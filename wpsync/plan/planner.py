@@ -16,6 +16,7 @@ from wpsync.plan.actions import Action, CreateCampaign, SetStatus
 from wpsync.plan.desired import Desired, Unchanged
 from wpsync.plan.facts import Facts
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
+from wpsync.plan.twin_records import twin_records
 from wpsync.state.records import Applied, CampaignRecord
 
 MANY_MISSING = 2  # this many recorded campaigns missing at once points at the key, not at deletions
@@ -46,7 +47,10 @@ def make_plan(
     notes: list[Note] = []
     unchanged = 0
     on_disk = {f.key for f in files}
-    moves = _moves(files, records, on_disk)
+    twins = twin_records(files, records, applied, on_disk)
+    refusals.extend(twins.refusals)
+    # Records of a damaged state are no orphans to rename, and a file like them is no rename either.
+    moves = [m for m in _moves(files, records, on_disk | twins.blocked) if m.new_key not in twins.blocked]
     moved_to = {m.new_key: m for m in moves}
     if options.recorded_account and facts.account and facts.account != options.recorded_account:
         refusals.append(
@@ -61,6 +65,8 @@ def make_plan(
         )
     missing = [k for k, remote in facts.campaigns.items() if remote is None]
     for item in sorted(files, key=lambda f: f.key):
+        if item.key in twins.blocked:
+            continue  # a damaged state: the refusal above says which record to forget
         if isinstance(item, Unchanged) or item.key in moved_to:
             unchanged += 1  # its record is not even looked up: gather may not have read it
             continue
@@ -109,7 +115,7 @@ def make_plan(
         refusals.extend(planned.refusals)
         notes.extend(planned.notes)
     gone = {m.old_key for m in moves}
-    for key in sorted(set(records) - on_disk - gone):
+    for key in sorted(set(records) - on_disk - gone - twins.blocked):
         notes.append(
             Note(
                 key,

@@ -68,7 +68,13 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         if lines:
             lines.append("")
         lines.append(
-            _paint("Refused — wpsync will not make these changes; apply will not start:", "✗", color)
+            _paint(
+                "Refused — wpsync will not make these changes; only the status restores above are made:"
+                if plan.restores_only().actions
+                else "Refused — wpsync will not make these changes; apply will not start:",
+                "✗",
+                color,
+            )
         )
         for part in refused:
             for refusal in part.refusals:

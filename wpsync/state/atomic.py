@@ -79,12 +79,25 @@ def atomic_write_files(
         fsync_dir(folder)
 
 
+def check_backups(folder: Path) -> Path:
+    """``folder``'s .backup/, refused unless it is a real folder (or not there yet): followed, a
+    symbolic link would have wpsync write, and replace files, wherever it points."""
+    backups = folder / BACKUP_DIR
+    if backups.is_symlink() or (backups.exists() and not backups.is_dir()):
+        raise StateError(
+            f"{backups}: not a folder (a symbolic link, or a file); wpsync keeps the previous versions "
+            f"of records only in a real folder there — remove it (`rm {backups}`) and run again; "
+            "nothing was written"
+        )
+    return backups
+
+
 def _keep_previous(path: Path) -> None:
     """Hard-link the current version to .backup/NAME before it is replaced: the rename that follows
     leaves the old inode there, so a bad write (or a bad hand edit) can always be rolled back."""
     if not path.exists():
         return
-    backups = path.parent / BACKUP_DIR
+    backups = check_backups(path.parent)
     backups.mkdir(exist_ok=True)
     staged = backups / f".{path.name}.tmp"
     staged.unlink(missing_ok=True)

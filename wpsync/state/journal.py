@@ -124,8 +124,21 @@ def intent_from_json(where: str, data: Any) -> Intent:
             if not all(isinstance(item, str) for item in value):
                 raise _damaged(where, f"field {spec.name!r} should be a list of strings", kind)
             value = tuple(value)
+        if spec.name == "sent":
+            _check_sent(where, value, kind)
         values[spec.name] = value
     return kind(**values)
+
+
+def _check_sent(where: str, sent: JSON, kind: type[Intent]) -> None:
+    """What was sent is compared field by field when settling: each part must be of its type."""
+    for name, expected, what in (
+        ("name", str, "text"),
+        ("email_account_ids", list, "a list"),
+        ("settings", dict, "an object"),
+    ):
+        if name in sent and not isinstance(sent[name], expected):
+            raise _damaged(where, f"field 'sent.{name}' should be {what}", kind)
 
 
 def _damaged(where: str, problem: str, kind: type[Intent] | None) -> StateError:

@@ -17,20 +17,22 @@ from typing import NamedTuple, TypeGuard
 
 from wpsync.statcache import StatCache, stat_key
 from wpsync.state.records import CampaignRecord
-from wpsync.state.store import APPLIED_SUFFIX, INTENT_SUFFIX, META_FILE, StateDir
+from wpsync.state.store import APPLIED_SUFFIX, INTENT_SUFFIX, META_FILE, MOVE_FILE, StateDir
 
 
 class Facts(NamedTuple):
-    """What a plan of an unchanged campaign needs of its record."""
+    """What a plan of an unchanged campaign needs of its record (and its campaign id: two records
+    holding one campaign are a damaged state, found without reading every record)."""
 
     lineage: str
     serial: int
     source_digest: str
     tool_version: str
+    campaign_id: int
 
 
 def facts_of(record: CampaignRecord) -> Facts:
-    return Facts(record.lineage, record.serial, record.source_digest, record.tool_version)
+    return Facts(record.lineage, record.serial, record.source_digest, record.tool_version, record.campaign_id)
 
 
 class Records(Mapping[str, CampaignRecord]):
@@ -48,6 +50,10 @@ class Records(Mapping[str, CampaignRecord]):
 
     def facts(self, key: str) -> Facts | None:
         return self._facts.get(key)
+
+    def campaign_ids(self) -> dict[str, int]:
+        """Each key's campaign id, without reading any record."""
+        return {key: facts.campaign_id for key, facts in self._facts.items()}
 
     def __getitem__(self, key: str) -> CampaignRecord:
         found = self._read.get(key)
@@ -78,13 +84,16 @@ def read_records(state: StateDir, cache: StatCache) -> Records:
     except (FileNotFoundError, NotADirectoryError):
         return Records({}, {}, state)  # no state yet (StateDir.keys() has none either)
     lineage = state.lineage()
-    # The same names as StateDir.keys(): KEY.json, not the meta file, applied contents or intents.
+    # The same names as StateDir.keys(): KEY.json, not the meta file, applied contents, intents, the
+    # note of a move in progress, nor the key such a move left behind.
+    hidden = state.moved_away() if any(entry.name == MOVE_FILE for entry in entries) else None
     keys = sorted(
-        entry.name[: -len(".json")]
+        key
         for entry in entries
         if entry.name.endswith(".json")
-        and entry.name != META_FILE
+        and entry.name not in (META_FILE, MOVE_FILE)
         and not entry.name.endswith((APPLIED_SUFFIX, INTENT_SUFFIX))
+        and (key := entry.name[: -len(".json")]) != hidden
     )
     facts: dict[str, Facts] = {}
     read: dict[str, CampaignRecord] = {}
@@ -109,10 +118,11 @@ def read_records(state: StateDir, cache: StatCache) -> Records:
     return Records(facts, read, state)
 
 
-def _plausible(value: object) -> TypeGuard[tuple[str, int, str, str]]:
+def _plausible(value: object) -> TypeGuard[tuple[str, int, str, str, int]]:
     return (
         type(value) is tuple
-        and len(value) == 4
+        and len(value) == 5
         and type(value[1]) is int
+        and type(value[4]) is int
         and all(type(part) is str for part in (value[0], value[2], value[3]))
     )

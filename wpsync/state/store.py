@@ -22,8 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wpsync import failpoints
 from wpsync.errors import StateError
-from wpsync.state.atomic import atomic_write_files, atomic_write_json, dumps, fsync_dir, read_json
+from wpsync.state.atomic import (
+    atomic_write_files,
+    atomic_write_json,
+    check_backups,
+    dumps,
+    fsync_dir,
+    read_json,
+)
 from wpsync.state.records import (
     FORMAT,
     Applied,
@@ -41,6 +49,7 @@ if TYPE_CHECKING:  # the journal loads only when an intent is written or found
 META_FILE = "wpsync-state.json"
 APPLIED_SUFFIX = ".applied.json"
 INTENT_SUFFIX = ".intent.json"
+MOVE_FILE = "wpsync-move.json"  # while a record moves to a new key: {"old", "new", "campaign_id"}
 
 
 @dataclass
@@ -93,17 +102,23 @@ class StateDir:
     def keys(self) -> list[str]:
         if not self.root.is_dir():
             return []
+        hidden = self.moved_away()
         return sorted(
-            p.name[: -len(".json")]
+            key
             for p in self.root.glob("*.json")
-            if p.name != META_FILE and not p.name.endswith((APPLIED_SUFFIX, INTENT_SUFFIX))
+            if p.name not in (META_FILE, MOVE_FILE)
+            and not p.name.endswith((APPLIED_SUFFIX, INTENT_SUFFIX))
+            and (key := p.name[: -len(".json")]) != hidden
         )
 
     def read(self, key: str) -> CampaignRecord | None:
         path = self.path(key)
-        if not path.exists():
+        if not path.exists() or key == self.moved_away():
             return None
-        return record_from_json(path, read_json(path), self.lineage())
+        return self._read_record(key)
+
+    def _read_record(self, key: str) -> CampaignRecord:
+        return record_from_json(self.path(key), read_json(self.path(key)), self.lineage())
 
     def read_all(self) -> dict[str, CampaignRecord]:
         return {key: record for key in self.keys() if (record := self.read(key)) is not None}
@@ -129,6 +144,8 @@ class StateDir:
         inside the block leaves every intent since the last sync in place, so the next apply settles
         each — locally when its record is there, against Woodpecker when it was lost.
         """
+        check_backups(self.root)  # before the first call, not after it
+        self.finish_move()
         self._unsynced = set()
         try:
             yield
@@ -191,8 +208,12 @@ class StateDir:
 
     def move(self, old: str, new: str) -> None:
         """A campaign file renamed: its record (and content) follow under the new key, nothing else
-        changes. Written as the new record first, then the old removed: a crash between leaves both,
-        and the next plan sees the old one as a file-less record (a note), never a lost campaign."""
+        changes — as one step. Two files cannot be replaced at once, so ``MOVE_FILE`` says first,
+        durably, what is moving; the new record is written, then the old removed, then the note. A
+        crash anywhere in between leaves a state that reads as either before or after the move (the
+        old record hidden once the new one is there), and the next write finishes it: never two
+        records for one campaign."""
+        self.finish_move()
         record = self.read(old)
         if record is None:
             raise StateError(f"{old} is not in the state; nothing to move")
@@ -200,11 +221,54 @@ class StateDir:
             raise StateError(f"{new} is already in the state; `wpsync forget {new}` first")
         from dataclasses import replace
 
+        note = {"old": old, "new": new, "campaign_id": record.campaign_id}
+        atomic_write_json(self.root / MOVE_FILE, note)
         self.write(replace(record.bumped(), key=new), self.read_applied(old))
         self.make_durable(new)
-        self.forget(old)
+        failpoints.hit("state.move.between")
+        self.finish_move()
+
+    def _move_note(self) -> dict[str, object] | None:
+        path = self.root / MOVE_FILE
+        if not path.exists():
+            return None
+        note = read_json(path)
+        if not (
+            isinstance(note, dict) and isinstance(note.get("old"), str) and isinstance(note.get("new"), str)
+        ):
+            raise StateError(f"{path}: a damaged note of a record being moved; restore it from git")
+        return note
+
+    def moved_away(self) -> str | None:
+        """The key a move left behind: hidden once the record under its new key holds the campaign."""
+        note = self._move_note()
+        if (
+            note is None
+            or not self.path(str(note["new"])).exists()
+            or not self.path(str(note["old"])).exists()
+        ):
+            return None
+        moved = self._read_record(str(note["new"]))
+        return str(note["old"]) if moved.campaign_id == note.get("campaign_id") else None
+
+    def finish_move(self) -> None:
+        """Finish a move a crash interrupted (or undo its note when the new record never arrived)."""
+        note = self._move_note()
+        if note is None:
+            return
+        old = self.moved_away()
+        if old is not None:
+            self._remove(old)
+        (self.root / MOVE_FILE).unlink(missing_ok=True)
+        fsync_dir(self.root)
 
     def forget(self, key: str) -> bool:
+        if key == self.moved_away():
+            self.finish_move()  # the half of an interrupted move it names is gone with it
+            return True
+        return self._remove(key)
+
+    def _remove(self, key: str) -> bool:
         found = False
         for path in (self.path(key), self.root / f"{key}{APPLIED_SUFFIX}", self.intent_path(key)):
             if path.exists():

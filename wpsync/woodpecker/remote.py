@@ -39,6 +39,11 @@ def read_steps(payload: JSON) -> RemoteSteps:
     records = [StepRecord(id=root["id"], type="START")]
     contents: list[JSON] = []
     for index, node in enumerate(chain(payload)):
+        odd = _odd_shape(node)
+        if odd:
+            raise WpsyncError(
+                f"Woodpecker returned step {index + 1} in a shape wpsync does not understand: {odd}"
+            )
         try:
             step = _STEP.validate_python(step_document(node))
         except ValidationError as exc:
@@ -58,3 +63,17 @@ def read_steps(payload: JSON) -> RemoteSteps:
             )
         )
     return RemoteSteps(tuple(records), tuple(contents))
+
+
+def _odd_shape(node: JSON) -> str:
+    """What makes a step node unreadable before it is read as a step ("" = nothing): a body or its
+    versions of another type would otherwise fail deep inside, as an internal error."""
+    body = node.get("body")
+    if body is not None and not isinstance(body, dict):
+        return f"body is {type(body).__name__}, not an object"
+    versions = (body or {}).get("versions")
+    if versions is not None and not (
+        isinstance(versions, list) and all(isinstance(v, dict) for v in versions)
+    ):
+        return "body.versions is not a list of objects"
+    return ""
