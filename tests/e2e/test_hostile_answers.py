@@ -173,3 +173,38 @@ def test_an_intent_with_settings_a_number_is_a_damaged_journal(live: Workspace) 
         assert "internal error" not in result.output
         assert "the journal entry is damaged (field 'sent.settings' should be an object)" in result.stderr
     assert named(live, FRESH_NAME) == []
+
+
+@pytest.mark.parametrize("extra", [False, True], ids=["a step dropped", "a step extra"])
+def test_an_append_answer_with_a_step_dropped_or_extra_is_settled(
+    live: Workspace, monkeypatch: pytest.MonkeyPatch, extra: bool
+) -> None:
+    from tests.e2e.conftest import FOLLOW_UP
+
+    live.append("one-step-email", FOLLOW_UP)
+
+    def rewrite(method: str, path: str, answer: Any) -> Any:
+        if method == "POST" and path.endswith("/steps") and isinstance(answer, dict):
+            first = answer["steps"]["followup"]
+            if extra:
+                last = first["followup"]
+                last["followup"] = {**last, "id": last["id"] + "x"}
+            else:
+                first.pop("followup")
+            return answer
+        return None
+
+    with rewriting(live.emulator.base_url, rewrite) as url:
+        monkeypatch.setenv("WOODPECKER_API_URL", url)
+        result = live.run("apply", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "where the call leaves 2; nothing was recorded" in result.stderr
+    before = record(live, "one-step-email")
+    assert before is not None and len(before["steps"]) == 2  # START and the one step: nothing recorded
+    monkeypatch.setenv("WOODPECKER_API_URL", live.emulator.base_url)
+    again = live.run("apply", "--auto-approve")
+    assert again.exit_code == 0, again.output
+    assert "settled an interrupted append_step of one-step-email: it did happen" in again.stdout
+    after = record(live, "one-step-email")
+    assert after is not None and len(after["steps"]) == 3
+    assert live.run("plan", "--detailed-exitcode").exit_code == 0

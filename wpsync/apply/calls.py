@@ -165,7 +165,7 @@ def append(
         lambda: client.add_step(record.campaign_id, body),
         lambda: find_appended(client, intent),
     )
-    return _record_payload(state, record, payload)
+    return _record_payload(state, record, payload, steps=len(record.steps) + 1, last_hash=action.step_hash)
 
 
 def check_still_appendable(
@@ -295,7 +295,8 @@ def edit(
             intent = EditIntent(action.key, cid, "delete_step", step.id)
             call = lambda: client.delete_step(cid, step.id)  # noqa: E731
     payload = mutate(state, action.key, intent, call, lambda: _found(settle(intent, client, set())))
-    return _record_payload(state, record, payload, head=head, head_hash=head_hash)
+    steps = len(record.steps) - (1 if isinstance(action, DeleteStep) else 0)
+    return _record_payload(state, record, payload, head=head, head_hash=head_hash, steps=steps)
 
 
 def delete_campaign(action: DeleteCampaign, state: StateStore, client: WoodpeckerClient) -> None:
@@ -327,10 +328,29 @@ def _record_payload(
     *,
     head: JSON | None = None,
     head_hash: str | None = None,
+    steps: int,
+    last_hash: str | None = None,
 ) -> CampaignRecord:
-    updated, applied = records.changed(
-        record, state.read_applied(record.key), payload, head=head, head_hash=head_hash
-    )
+    """Record the answer of an append or edit — once it holds the steps the call leaves (``steps``,
+    START included; an append's new last step with ``last_hash``). A malformed answer is recorded
+    not at all: its intent stays, and the next apply settles the call by reading the campaign."""
+    try:
+        updated, applied = records.changed(
+            record, state.read_applied(record.key), payload, head=head, head_hash=head_hash
+        )
+        if len(updated.steps) != steps or [s.id for s in updated.steps[: min(steps, len(record.steps))]] != [
+            s.id for s in record.steps[: min(steps, len(record.steps))]
+        ]:
+            raise WpsyncError(
+                f"Woodpecker answered with {len(updated.steps) - 1} step(s) where the call leaves {steps - 1}"
+            )
+        if last_hash is not None and updated.steps[-1].hash != last_hash:
+            raise WpsyncError("Woodpecker's answer holds the appended step differently than sent")
+    except WpsyncError as exc:
+        raise WpsyncError(
+            f"{exc.message}; nothing was recorded: the next apply reads campaign {record.campaign_id} "
+            "and records what it holds"
+        ) from None
     state.write(updated, applied)
     done(state, record.key)
     return updated

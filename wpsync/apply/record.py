@@ -87,6 +87,8 @@ def with_status(record: CampaignRecord, status: str, *, restore: str | None = No
     changes: dict[str, Any] = {"status": status, "refreshed_at": utc_now()}
     if restore is not None:
         changes["restore_status"] = restore
+    if restore:  # a status to set back is something to do: the file is not "unchanged" until then
+        changes["source_digest"] = ""
     return record.bumped(**changes)
 
 
