@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from wpsync import failpoints
+from wpsync.apply import answers
 from wpsync.apply import record as records
-from wpsync.apply.settle import Happened, find_appended, find_created, mismatches, settle
+from wpsync.apply.settle import Happened, find_appended, find_created, settle
 from wpsync.errors import WpsyncError
 from wpsync.limits import EDITABLE
 from wpsync.plan.actions import (
@@ -119,24 +120,7 @@ def create(
         return find_created(client, intent, owned)
 
     payload = mutate(state, action.key, intent, lambda: client.create_campaign(body), look)
-    try:
-        record, applied = records.created(action.key, lineage, payload, action.head, action.head_hash, digest)
-        if record.campaign_id in owned:
-            raise WpsyncError(
-                f"Woodpecker answered with campaign {record.campaign_id}, which "
-                f"{owned[record.campaign_id]} already owns"
-            )
-        differ = mismatches(sent, action.step_hashes, payload)
-        if differ:
-            raise WpsyncError(f"Woodpecker's answer differs from what was sent in {', '.join(differ)}")
-    except WpsyncError as exc:
-        # Nothing is recorded from an answer that cannot be trusted; the intent stays, so the next
-        # apply settles the create the way it settles a lost answer: by looking for what was sent.
-        raise WpsyncError(
-            f"{exc.message}; nothing was recorded: the next apply looks in Woodpecker for the campaign "
-            "that was sent (a campaign no record owns, matching all of it) and records it, or stops "
-            "and says what it found"
-        ) from None
+    record, applied = answers.created(action, lineage, payload, sent, digest, owned)
     owned[record.campaign_id] = action.key
     state.write(record, applied)
     done(state, action.key)
@@ -331,26 +315,16 @@ def _record_payload(
     steps: int,
     last_hash: str | None = None,
 ) -> CampaignRecord:
-    """Record the answer of an append or edit — once it holds the steps the call leaves (``steps``,
-    START included; an append's new last step with ``last_hash``). A malformed answer is recorded
-    not at all: its intent stays, and the next apply settles the call by reading the campaign."""
-    try:
-        updated, applied = records.changed(
-            record, state.read_applied(record.key), payload, head=head, head_hash=head_hash
-        )
-        if len(updated.steps) != steps or [s.id for s in updated.steps[: min(steps, len(record.steps))]] != [
-            s.id for s in record.steps[: min(steps, len(record.steps))]
-        ]:
-            raise WpsyncError(
-                f"Woodpecker answered with {len(updated.steps) - 1} step(s) where the call leaves {steps - 1}"
-            )
-        if last_hash is not None and updated.steps[-1].hash != last_hash:
-            raise WpsyncError("Woodpecker's answer holds the appended step differently than sent")
-    except WpsyncError as exc:
-        raise WpsyncError(
-            f"{exc.message}; nothing was recorded: the next apply reads campaign {record.campaign_id} "
-            "and records what it holds"
-        ) from None
+    """Record the answer of an append or edit once ``answers.changed`` trusts it."""
+    updated, applied = answers.changed(
+        record,
+        state.read_applied(record.key),
+        payload,
+        head=head,
+        head_hash=head_hash,
+        steps=steps,
+        last_hash=last_hash,
+    )
     state.write(updated, applied)
     done(state, record.key)
     return updated
