@@ -110,7 +110,7 @@ def _refused(
     journal's promise, kept whatever is refused). What the status calls would be still says what the
     reviewer must know (a status to restore, a campaign left EDITED)."""
     status = wrap(desired, record, remote, [], make_editable=False, leave_editable=False)
-    restores = [a for a in status.actions if isinstance(a, RestoreStatus)]
+    restores: list[Action] = [a for a in status.actions if isinstance(a, RestoreStatus)]
     return CampaignPlan(actions=restores, refusals=out.refusals, notes=out.notes + status.notes)
 
 
