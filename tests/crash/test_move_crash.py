@@ -76,7 +76,7 @@ def test_two_records_for_one_campaign_are_refused_never_created(
     assert scenario.cli("forget", "a").exit_code == 0
     plan = scenario.cli("plan", "--detailed-exitcode")
     assert plan.exit_code == 2, plan.output
-    assert f"b → c: the file was renamed; campaign {campaign_id} keeps its id" in plan.stdout
+    assert f"→ move b → c  (campaign {campaign_id};" in plan.stdout
     assert "create campaign" not in plan.stdout
 
 
@@ -110,7 +110,7 @@ def test_a_rename_planned_and_killed_mid_move_settles(
     rename(tmp_path, "b", "c")
     again = scenario.wpsync("apply", "--auto-approve")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "b → c: the file was renamed" in again.stdout
+    assert "move b → c" in again.stdout
     assert creates(emulator) == []
     assert sorted(p.name for p in (tmp_path / "state").glob("*.json") if ".applied" not in p.name) == [
         "c.json",

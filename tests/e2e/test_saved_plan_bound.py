@@ -49,7 +49,7 @@ def test_a_hand_edited_patch_is_refused_and_nothing_is_sent(live: Workspace) -> 
     action["patch"] = {"subject": "Not what the reviewer saw"}  # `changes`, which show renders, kept
     rewrite(path, data)
     shown = live.run("show", str(path))
-    assert "Reviewed subject" in shown.stdout and "Not what the reviewer saw" not in shown.stdout
+    assert "Reviewed" in shown.stdout and "Not what the reviewer saw" not in shown.stdout
     live.emulator.clear_requests()
     result = live.run("apply", str(path))
     assert result.exit_code == 4, result.output
