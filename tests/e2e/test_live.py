@@ -96,7 +96,7 @@ def test_a_refused_live_edit_still_shows_every_change_it_holds_back(ws: Workspac
     assert plan.exit_code == 3, plan.output
     assert "Held back until then, the 2 call(s) planned for it:" in plan.stdout
     assert "settings.daily_enroll: 25 → 30" in plan.stdout
-    assert 'steps[0].versions[0].subject: "Example subject line" → "Fixed"' in plan.stdout
+    assert "steps[0].versions[0].subject: [-Example subject line-]{+Fixed+}" in plan.stdout
     assert "`[apply] make_editable = true` in wpsync.toml" in plan.stdout
     markdown = ws.run("plan", "--format", "markdown")
     assert "daily_enroll" in markdown.stdout and "Fixed" in markdown.stdout

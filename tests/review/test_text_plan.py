@@ -1,4 +1,5 @@
-"""`wpsync plan` as text: a refused edit shows what changed, even in long values."""
+"""`wpsync plan` as text: a refused edit shows what changed, even in long values (copy, subject and
+message, is a word diff instead: see the golden files)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ PREFIX = "Hello there, this is a long example of a cold email message that goes 
 
 
 def _refused(old: object, new: object) -> str:
-    change = FieldChange("steps[0].versions[0].message", old, new)
+    change = FieldChange("name", old, new)
     refusal = Refusal("k", "campaigns/k.toml", "delay_changed", 1, "reason", "way out", (change,))
     text = render_text(Plan((), (refusal,), (), BINDING))
-    return next(line for line in text.split("\n") if "steps[0].versions[0].message:" in line)
+    return next(line for line in text.split("\n") if line.startswith("      name:"))
 
 
 def test_a_long_value_edited_near_its_end_shows_the_edit_on_both_sides() -> None:
@@ -35,5 +36,5 @@ def test_an_edit_in_the_middle_is_cut_on_both_ends() -> None:
 
 
 def test_short_values_and_hidden_characters() -> None:
-    assert _refused(3, 4) == "      steps[0].versions[0].message: 3 → 4"
-    assert _refused("a\u202eb", None) == '      steps[0].versions[0].message: "a<U+202E>b" → null'
+    assert _refused(3, 4) == "      name: 3 → 4"
+    assert _refused("a\u202eb", None) == '      name: "a<U+202E>b" → null'

@@ -85,7 +85,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                 )
                 lines.append(f"      {refusal.reason}")
                 for item in refusal.changes:
-                    lines.append(f"      {item.path}: {text_edits.change(item.old, item.new)}")
+                    lines.extend(text_edits.refused_change(item, color=color))
                 lines.append(f"      way out: {refusal.way_out}")
             if not part.actions:
                 lines.extend(_notes(part))

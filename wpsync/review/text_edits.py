@@ -53,6 +53,21 @@ def version_lines(action: UpdateVersion, *, color: bool) -> list[str]:
     return out
 
 
+def refused_change(item: FieldChange, *, color: bool) -> list[str]:
+    """One field of a refused edit: copy as a word diff of the text (no JSON escapes, no literal
+    "\\n"), any other field as ``old → new``."""
+    field = item.path.rsplit(".", 1)[-1]
+    texts = all(isinstance(v, str | None) for v in (item.old, item.new))
+    if field == "subject" and texts:
+        return [f"{INDENT}{item.path}: {_subject(item, color=color)}"]
+    if field == "message" and texts:
+        return [
+            f"{INDENT}{item.path}:",
+            *(f"{INDENT}  {line}".rstrip() for line in _message(item, color=color)),
+        ]
+    return [f"{INDENT}{item.path}: {change(item.old, item.new)}"]
+
+
 def _subject(item: FieldChange, *, color: bool) -> str:
     if not item.new:
         return f"{_value(item.old)} → none (the step now replies in the thread)"
