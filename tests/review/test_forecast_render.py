@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.review.commonmark import parse
 from wpsync.plan.forecast import Forecast, MailboxLoad, People, StepPeople, StepWhen, Timeline, Volume
-from wpsync.review.forecast import forecast_markdown, forecast_text, mailboxes_markdown
+from wpsync.review.forecast import forecast_markdown, forecast_text, mailboxes_markdown, mailboxes_text
 
 TIMELINE = Timeline(
     zone="America/New_York",
@@ -73,3 +73,19 @@ def test_a_mailbox_pushed_over_is_a_warning_at_the_top() -> None:
     )
     assert len(lines) == 4  # mailbox 7 is under its limit: not listed
     assert mailboxes_markdown(loads[1:]) == []
+
+
+def test_the_short_form_keeps_the_timeline_to_one_line() -> None:
+    short = forecast_markdown(FORECAST, full=False)
+    assert not any(line.startswith("| step") for line in short)
+    (when,) = [line for line in short if line.startswith("**When**")]
+    assert "1: day 0 Mon 09:00 → 2: day 3 Thu 09:00" in when
+
+
+def test_mailbox_lines_name_the_mailbox_where_known() -> None:
+    loads = (MailboxLoad(112233, 150, 230, 200, ("a",)),)
+    lines = mailboxes_markdown(loads, {112233: "alex@acme.example"}.get)  # type: ignore[arg-type]
+    assert "mailbox `alex@acme.example`: 150 → 230" in lines[2]
+    assert mailboxes_text(loads)[1] == (
+        "  ⚠ mailbox 112233: 150 → 230 emails a day (limit 200) — pushed over by this plan; from a"
+    )

@@ -207,3 +207,15 @@ def test_copy_edits_move_no_volume() -> None:
     assert not volume_moves(plan, inputs)
     more = ForecastInputs(**{**inputs.__dict__, "desired": {"live": desired("live", steps, 50, [7])}})
     assert volume_moves(plan, more)
+
+
+def test_a_saved_plan_keeps_its_forecast() -> None:
+    from wpsync.plan.codec import from_json, to_json
+
+    plan = Plan((create("new", 60, [7]),), (), (), BINDING)
+    forecasts, loads = forecast(plan, ForecastInputs(now=NOW, others={"old": Load("old", (7,), 150)}))
+    plan = Plan(plan.actions, (), (), BINDING, forecasts=forecasts, mailboxes=loads)
+    again = from_json(json.loads(json.dumps(to_json(plan))))
+    assert again.forecasts == plan.forecasts and again.mailboxes == plan.mailboxes
+    assert again.forecast("new") == forecasts[0] and again.forecast("other") is None
+    assert to_json(again)["mailboxes"][0]["pushed_over"] is True

@@ -168,6 +168,14 @@ class Plan:
     mailboxes: tuple[MailboxLoad, ...] = ()  # projected daily sends that change, or are over the limit
     names: Names | None = None  # mailbox and LinkedIn names (None: not read; renderers show ids)
 
+    def forecast(self, key: str) -> Forecast | None:
+        """The forecast of campaign ``key`` (renderers look each campaign up: a dict, built once)."""
+        found: dict[str, Forecast] | None = self.__dict__.get("_forecast_by_key")
+        if found is None:
+            found = {f.key: f for f in self.forecasts}
+            object.__setattr__(self, "_forecast_by_key", found)  # a cache, not a field: frozen stays true
+        return found.get(key)
+
     @property
     def has_changes(self) -> bool:
         return bool(self.actions or self.moves)

@@ -195,23 +195,24 @@ def volume_words(volume: Volume, code: Code = _plain) -> str:
     )
 
 
-def load_words(load: MailboxLoad, code: Code = _plain) -> str:
+def load_words(load: MailboxLoad, code: Code = _plain, label: Callable[[int], str] = str) -> str:
+    """One mailbox's projected sends; ``label`` names it (an address where the plan knows it)."""
     change = f"{load.before:,} → {load.after:,}" if load.before != load.after else f"{load.after:,}"
     state = " — pushed over by this plan" if load.pushed_over else " — over the limit" if load.over else ""
     return (
-        f"mailbox {code(str(load.mailbox))}: {change} emails a day (limit {load.limit:,}){state}; "
+        f"mailbox {code(label(load.mailbox))}: {change} emails a day (limit {load.limit:,}){state}; "
         f"from {', '.join(code(key) for key in load.campaigns) or 'no campaign'}"
     )
 
 
-def mailboxes_markdown(loads: tuple[MailboxLoad, ...]) -> list[str]:
+def mailboxes_markdown(loads: tuple[MailboxLoad, ...], label: Callable[[int], str] = str) -> list[str]:
     """For the top of the comment: every mailbox over its limit after the plan."""
     over = [load for load in loads if load.over]
     if not over:
         return []
     setting = md.code("[lint] max_daily_sends_per_mailbox")
     lines = ["> [!WARNING]", f"> **Projected daily sends over the limit** ({setting}):"]
-    lines.extend(f"> - {'⚠️ ' if load.pushed_over else ''}{load_words(load, md.code)}" for load in over)
+    lines.extend(f"> - {'⚠️ ' if load.pushed_over else ''}{load_words(load, md.code, label)}" for load in over)
     return [*lines, ""]
 
 
@@ -229,15 +230,29 @@ def forecast_text(forecast: Forecast) -> list[str]:
     return lines
 
 
-def forecast_markdown(forecast: Forecast) -> list[str]:
-    """The campaign's forecast as markdown blocks (each preceded by a blank line)."""
+def mailboxes_text(loads: tuple[MailboxLoad, ...], label: Callable[[int], str] = str) -> list[str]:
+    over = [load for load in loads if load.over]
+    if not over:
+        return []
+    return [
+        "Projected daily sends over [lint] max_daily_sends_per_mailbox:",
+        *(f"  {'⚠ ' if load.pushed_over else ''}{load_words(load, label=label)}" for load in over),
+    ]
+
+
+def forecast_markdown(forecast: Forecast, *, full: bool = True) -> list[str]:
+    """The campaign's forecast as markdown blocks (each preceded by a blank line); in short form the
+    timeline is one line, not a table."""
     lines: list[str] = []
     if forecast.people is not None and (forecast.people.steps or forecast.people.paused_calls):
         lines.extend(["", "**Who**", ""])
         lines.extend(f"- {line}" for line in people_lines(forecast.people))
     for timeline in (forecast.timeline, forecast.appended):
-        if timeline is not None:
+        if timeline is not None and full:
             lines.extend(["", *timeline_markdown(timeline)])
+        elif timeline is not None:
+            (line, *_) = timeline_text(timeline)
+            lines.extend(["", f"**When**: {md.inline(line.removeprefix('when '))}"])
     if forecast.volume is not None:
         lines.extend(["", f"**Volume**: {volume_words(forecast.volume, md.code)}."])
     return lines
