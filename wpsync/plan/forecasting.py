@@ -22,6 +22,7 @@ from wpsync.plan.actions import (
     DeleteStep,
     MakeEditable,
     RestoreStatus,
+    SetStatus,
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,
@@ -191,7 +192,14 @@ def _people(key: str, actions: list[Action], inputs: ForecastInputs) -> People |
                 changed[action.position] = "delete"
             case AppendStep():
                 changed[action.position] = "append"
-            case CreateCampaign() | MakeEditable() | UpdateCampaign() | RestoreStatus() | DeleteCampaign():
+            case (
+                CreateCampaign()
+                | MakeEditable()
+                | UpdateCampaign()
+                | RestoreStatus()
+                | SetStatus()
+                | DeleteCampaign()
+            ):
                 pass
     rows = []
     for position, change in sorted(changed.items()):
