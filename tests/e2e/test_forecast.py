@@ -57,6 +57,13 @@ def test_an_edit_of_a_live_campaign_says_who_it_touches(live: Workspace) -> None
     reads = [r for r in live.emulator.requests() if r["path"].endswith("/v1/prospects")]
     rec = record(live)
     assert [r["query"] for r in reads] == [f"campaigns_id={rec['campaign_id']}&page=1&per_page=1"]
+    said = "184 prospects · 137 already got the old copy · 42 queued for this step get the new one"
+    text = live.run("plan", "--make-editable").stdout
+    assert f"who: step 2 (copy edited): {said} · the old copy: 61 opens, 9 replies (all versions)" in text
+    assert "who: sending pauses for roughly" in text and "(3 calls × the account's request time" in text
+    markdown = live.run("plan", "--make-editable", "--format", "markdown").stdout
+    assert f"- step 2 (copy edited): {said}" in markdown
+    assert "| step | channel | day | local time |" in markdown
 
 
 def test_without_the_total_the_count_is_unknown(live: Workspace) -> None:

@@ -42,3 +42,6 @@ def test_the_plan_summary_says_when_a_change_pushes_a_mailbox_over(ws: Workspace
     copy_of(ws, "second", 180)  # 205: over, with one-step-email (unchanged, from the state) counted
     result = ws.run("plan")
     assert "⚠ Pushes mailbox 112233 (205/day) over the 200 emails/day limit." in result.stdout
+    markdown = ws.run("plan", "--format", "markdown").stdout
+    assert "> [!WARNING]" in markdown
+    assert "emails a day (limit 200) — pushed over by this plan; from `one-step-email`, `second`" in markdown

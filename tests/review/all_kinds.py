@@ -6,18 +6,27 @@
   trailing step deleted, then set back to RUNNING; its copy holds hostile text that must stay inert;
 - ``welcome``: a step appended; ``partners``: a renamed file (no call); ``webinar``: a refused edit;
 - ``spring-promo``: paused, as its file's ``status`` says;
-- a note about the whole plan (an unmanaged campaign) and one lint warning.
+- a note about the whole plan (an unmanaged campaign) and one lint warning;
+- forecasts (#18): q1-founders' timeline and volume computed by ``wpsync.plan.forecasting`` from its
+  create body; q4-ctos' people (184 prospects, 137 sent / 42 queued, 61 opens, 9 replies), its pause,
+  a timeline whose last step counts differently in working days; welcome's appended step for those
+  waiting at step 2; mailbox 300001 pushed over the daily limit.
 
 Regenerate the golden files from it with ``WPSYNC_UPDATE_GOLDEN=1 make golden`` (see tests/review).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from tests.review.plans import BINDING, EXAMPLES
 from wpsync.errors import Problem
 from wpsync.files.loading import load_campaign
 from wpsync.files.to_api import add_step_body, compact_json, create_body
 from wpsync.plan.facts import Names
+from wpsync.plan.forecast import Forecast, MailboxLoad, People, StepPeople, StepWhen, Timeline, Volume
+from wpsync.plan.forecasting import ForecastInputs, forecast
 from wpsync.plan.plan import (
     AppendStep,
     CreateCampaign,
@@ -178,7 +187,7 @@ def all_kinds_plan() -> Plan:
         ),
     )
     pause = SetStatus("spring-promo", "campaigns/spring-promo.toml", 88, "PAUSED", "RUNNING")
-    return Plan(
+    plan = Plan(
         (create, *ctos, pause, welcome),
         (refusal,),
         notes,
@@ -188,6 +197,57 @@ def all_kinds_plan() -> Plan:
         moves=(Moved("old-partners", "partners", 77),),
         names=NAMES,
     )
+    (founders_forecast,), _ = forecast(Plan((create,), (), (), BINDING), ForecastInputs(now=NOW))
+    return replace(plan, forecasts=(founders_forecast, *FORECASTS), mailboxes=MAILBOXES)
+
+
+NOW = datetime.fromisoformat("2026-12-07T08:00:00+00:00")  # Monday 09:00 in Warsaw
+FORECASTS = (
+    Forecast(
+        CTOS,
+        timeline=Timeline(
+            "Europe/Warsaw",
+            False,
+            "2026-12-07T09:00+01:00",
+            (
+                StepWhen(1, "EMAIL", 0, "Mon", "09:00"),
+                StepWhen(2, "LINKEDIN", 3, "Thu", "09:00"),
+                StepWhen(3, "EMAIL", 4, "Fri", "09:00", waits=True, working_day=6),
+            ),
+            4,
+            None,
+        ),
+        people=People(
+            184,
+            (
+                StepPeople(1, "edit", 137, 42, 61, 9),
+                StepPeople(3, "windows", 0, 12),
+                StepPeople(4, "delete", 0, 0, 0, 0),
+            ),
+            paused_calls=7,
+            paused_seconds=2.8,
+        ),
+        volume=Volume(60, (300001, 112233), 30, 2),
+    ),
+    Forecast(
+        "welcome",
+        appended=Timeline(
+            "Europe/Warsaw",
+            True,
+            "2026-12-07T09:00+01:00",
+            (StepWhen(2, "EMAIL", 0, "Mon", "09:00"), StepWhen(3, "EMAIL", 3, "Thu", "09:00")),
+            3,
+            None,
+            first=2,
+        ),
+        people=People(40, (StepPeople(3, "append", 0, None),)),
+        volume=Volume(75, (112233,), 25, 3),
+    ),
+)
+MAILBOXES = (
+    MailboxLoad(300001, 190, 250, 200, (CTOS, "webinar")),
+    MailboxLoad(112233, 100, 135, 200, (CTOS, "welcome")),
+)
 
 
 WARNINGS = [

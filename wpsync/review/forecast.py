@@ -39,12 +39,14 @@ def _n(count: int | None, noun: str = "") -> str:
 
 def zone_words(timeline: Timeline, code: Code = _plain) -> str:
     zone = code(timeline.zone)
-    return f"in each prospect's own zone (shown for {zone})" if timeline.per_prospect_zone else f"in {zone}"
+    return f"in each prospect's own zone, shown for {zone}" if timeline.per_prospect_zone else f"in {zone}"
 
 
 def length_words(timeline: Timeline) -> str:
     if timeline.length_days is None:
         return "some steps never go out"
+    if len(timeline.steps) == 1:
+        return "one step"
     return f"{timeline.length_days} day{'' if timeline.length_days == 1 else 's'} from first step to last"
 
 
@@ -115,8 +117,8 @@ def timeline_markdown(timeline: Timeline) -> list[str]:
         )
     else:
         title = (
-            f"**When** a prospect enrolled {start_words(timeline)} gets each step, "
-            f"{zone_words(timeline, md.code)} ({length_words(timeline)}):"
+            f"**When** a prospect enrolled {start_words(timeline)} gets each step "
+            f"({zone_words(timeline, md.code)}; {length_words(timeline)}):"
         )
     rows = ["| step | channel | day | local time |", "|---:|---|---:|---|"]
     for s in timeline.steps:
@@ -225,7 +227,7 @@ def forecast_text(forecast: Forecast) -> list[str]:
         lines.extend(timeline_text(forecast.appended))
     if forecast.people is not None:
         lines.extend(f"who: {line}" for line in people_lines(forecast.people))
-    if forecast.volume is not None:
+    if forecast.volume is not None and forecast.volume.per_mailbox:
         lines.append(f"volume: {volume_words(forecast.volume)}")
     return lines
 
@@ -253,6 +255,6 @@ def forecast_markdown(forecast: Forecast, *, full: bool = True) -> list[str]:
         elif timeline is not None:
             (line, *_) = timeline_text(timeline)
             lines.extend(["", f"**When**: {md.inline(line.removeprefix('when '))}"])
-    if forecast.volume is not None:
+    if forecast.volume is not None and forecast.volume.per_mailbox:
         lines.extend(["", f"**Volume**: {volume_words(forecast.volume, md.code)}."])
     return lines

@@ -128,6 +128,10 @@ def _head(
                 "",
             ]
         )
+    if plan.mailboxes:  # a change pushing a mailbox over its daily limit concerns the whole plan
+        from wpsync.review.forecast import mailboxes_markdown
+
+        lines.extend(mailboxes_markdown(plan.mailboxes, lambda mailbox: names.mailbox(plan, mailbox)))
     # A campaign's own notes are in its section; the top keeps what concerns the whole plan.
     own = summary.campaign_notes(plan)
     notes = [n for i, n in enumerate(plan.notes) if n.code != "offline" and i not in own]

@@ -16,6 +16,7 @@ from wpsync.errors import Problem
 from wpsync.plan.plan import Action, MakeEditable, Note, Plan, Refusal
 from wpsync.plan.summary import Campaign, Summary, summarise
 from wpsync.review import escape as md
+from wpsync.review.forecast import forecast_markdown
 from wpsync.review.markdown_actions import action_blocks
 from wpsync.review.markdown_steps import refusal_block
 
@@ -116,7 +117,13 @@ def warnings(view: CampaignView, full: bool) -> list[str]:
     return lines
 
 
-SECTIONS: tuple[Section, ...] = (changes, notes, warnings)
+def forecast(view: CampaignView, full: bool) -> list[str]:
+    """When each step goes out, who the change touches, how much its mailboxes send (#18)."""
+    found = view.plan.forecast(view.key)
+    return [] if found is None else forecast_markdown(found, full=full)
+
+
+SECTIONS: tuple[Section, ...] = (changes, forecast, notes, warnings)
 
 
 def body(view: CampaignView, *, full: bool) -> list[str]:

@@ -60,6 +60,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                 f"  → move {move.old_key} → {move.new_key}  (campaign {move.campaign_id}; the record follows the file, no call)"
             )
         lines.extend(_actions(part.actions, plan, color=color))
+        lines.extend(_forecast(plan, part.key))
         lines.extend(_notes(part))
     refused = [p for p in parts if p.refusals]
     if refused:
@@ -97,10 +98,25 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         lines.append("")
         lines.append("Notes:")
         lines.extend(f"  - {message}" for message in rest)
+    if plan.mailboxes:
+        from wpsync.review.forecast import mailboxes_text
+
+        over = mailboxes_text(plan.mailboxes, lambda mailbox: names.mailbox(plan, mailbox))
+        lines.extend(["", *over] if over else [])
     if lines:
         lines.append("")
     lines.append(_paint(plan.summary(), "bold", color))
     return "\n".join(lines)
+
+
+def _forecast(plan: Plan, key: str) -> list[str]:
+    """When, who and how much (#18), a few lines under the campaign's actions."""
+    found = plan.forecast(key) if plan.forecasts else None
+    if found is None:
+        return []
+    from wpsync.review.forecast import forecast_text
+
+    return [f"      {line}" for line in forecast_text(found)]
 
 
 def _notes(part: summary.Campaign) -> list[str]:
