@@ -28,7 +28,7 @@ LIVE_SETTINGS = {
     "auto_pause_prospect_from_domain_statuses": ["REPLIED", "BOUNCED"],
     "count_followup_delay_in_working_days": False,
 }
-LIVE_TOP_LEVEL = {"bounce_shield_enabled": True, "bounce_shield_threshold": 5}
+LIVE_TOP_LEVEL = {"bounce_shield_enabled": True, "bounce_shield_threshold": 5, "bounce_shield_autopaused_at": None}
 EMPTY = {"message": "There are no campaigns."}
 
 
@@ -185,7 +185,11 @@ def test_campaign_list_filters_by_status_and_adds_step_stats_for_one_id(
         {
             "subject": "Hello {{FIRST_NAME}}",
             "msg": "<p>Hi</p>",
-            "days": ["MONDAY"],
+            "monday": [{"from": "08:00", "to": "17:00"}],
+            "monFrom": "08:00",
+            "monTo": "17:00",
+            **{d: [] for d in ("tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
+            **{f"{d}{edge}": None for d in ("tue", "wed", "thu", "fri", "sat", "sun") for edge in ("From", "To")},
             "follow_up": 1,
             "condition": None,
             "number": 1,
@@ -231,8 +235,17 @@ def test_linkedin_accounts_are_wrapped_in_an_object(emulator: EmulatorHandle, ap
                 "full_name": "Example Sender",
                 "session_status": "CONNECTED",
                 "level": "SALES_NAVIGATOR",
+                "username": None,
+                "linkedin_url": "https://www.linkedin.com/in/sender-200002",
             },
-            {"id": 300003, "full_name": "Classic Carl", "session_status": "DISCONNECTED", "level": "CLASSIC"},
+            {
+                "id": 300003,
+                "full_name": "Classic Carl",
+                "session_status": "DISCONNECTED",
+                "level": "CLASSIC",
+                "username": None,
+                "linkedin_url": "https://www.linkedin.com/in/sender-300003",
+            },
         ]
     }
 

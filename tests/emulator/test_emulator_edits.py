@@ -84,8 +84,12 @@ def test_patch_campaign_changes_only_what_it_names(emulator: EmulatorHandle, api
         ({"settings": {"open_disabled_list": ["yahoo.com"]}}, "settings.open_disabled_list[0]"),
         ({"settings": {"bounce_shield_enabled": True}}, "settings.bounce_shield_enabled: unknown field"),
         (
-            {"settings": {"count_followup_delay_in_working_days": True}},
-            "settings.count_followup_delay_in_working_days: unknown field",
+            {"settings": {"count_followup_delay_in_working_days": "yes"}},
+            "settings.count_followup_delay_in_working_days: must be true or false",
+        ),
+        (
+            {"settings": {"auto_pause_prospect_from_domain_statuses": ["SOON"]}},
+            "settings.auto_pause_prospect_from_domain_statuses[0]: must be one of",
         ),
     ],
 )
@@ -284,7 +288,6 @@ def test_patch_version_of_a_linkedin_step(emulator: EmulatorHandle, api: httpx.C
         ({}, "the body must name at least one of subject, message, signature, track_opens"),
         ({"id": "x"}, "id: unknown field"),
         ({"version": "B"}, "version: unknown field"),
-        ({"subject": None}, "subject: is required in every version of the campaign's first EMAIL step"),
         ({"subject": "  "}, "subject: is required in every version of the campaign's first EMAIL step"),
         ({"subject": "{{FIRST_NAME"}, "subject: incorrect snippet"),
         ({"message": ""}, "message: must be a non-empty string"),
@@ -312,7 +315,22 @@ def test_a_later_email_step_may_drop_its_subject(api: httpx.Client) -> None:
     url = (
         f"/v2/campaigns/{campaign['id']}/steps/{second['id']}/versions/{second['body']['versions'][0]['id']}"
     )
-    assert chain(api.patch(url, json={"subject": None}).json())[2]["body"]["versions"][0]["subject"] is None
+    # null reads as "unchanged" in a partial update (the newer version-PATCH page); "" is a follow-up.
+    assert chain(api.patch(url, json={"subject": None}).json())[2]["body"]["versions"][0]["subject"] == (
+        "Own thread"
+    )
+    assert chain(api.patch(url, json={"subject": ""}).json())[2]["body"]["versions"][0]["subject"] == ""
+
+
+def test_null_in_a_version_patch_leaves_the_field_unchanged(api: httpx.Client) -> None:
+    campaign = create(api)
+    email = chain(campaign)[1]
+    version = email["body"]["versions"][0]
+    url = f"/v2/campaigns/{campaign['id']}/steps/{email['id']}/versions/{version['id']}"
+    answer = api.patch(url, json={"subject": None, "message": "<p>new</p>"})
+    assert answer.status_code == 200, answer.text
+    patched = chain(answer.json())[1]["body"]["versions"][0]
+    assert (patched["subject"], patched["message"]) == (version["subject"], "<p>new</p>")
 
 
 def test_patch_version_refusals(emulator: EmulatorHandle, api: httpx.Client) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tests.emulator import spec_payloads
 from tests.emulator.emu_helpers import chain, create, email_step, listed, local_client, minimal_create
 from wpsync.emulator.server import EmulatorHandle, running_emulator
-from wpsync.emulator.stats import CAMPAIGN_COUNTERS, EMAIL_COUNTERS
+from wpsync.emulator.stats import CAMPAIGN_COUNTERS, DAY_KEYS, DAY_PREFIXES, EMAIL_COUNTERS
 
 
 def stats_of(api: httpx.Client, campaign_id: int) -> dict[str, Any]:
@@ -37,7 +37,8 @@ def test_stats_list_every_campaign_counter_and_one_email_entry_per_email_step(
     assert set(first) == {
         "subject",
         "msg",
-        "days",
+        *DAY_KEYS,
+        *(f"{prefix}{edge}" for prefix in DAY_PREFIXES for edge in ("From", "To")),
         "follow_up",
         "condition",
         "number",
@@ -49,8 +50,13 @@ def test_stats_list_every_campaign_counter_and_one_email_entry_per_email_step(
     assert first["subject"] == email_steps[0]["body"]["versions"][0]["subject"]  # version A's
     assert first["msg"] == email_steps[0]["body"]["versions"][0]["message"]
     assert second["subject"] is None
-    assert first["days"] == ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY"]
-    assert second["days"] == ["THURSDAY"]
+    # No invented "days" key: per-day window lists and the first window's edges (newer evidence).
+    assert "days" not in first
+    assert [d for d in DAY_KEYS if first[d]] == ["monday", "tuesday", "wednesday", "thursday"]
+    assert [d for d in DAY_KEYS if second[d]] == ["thursday"]
+    assert second["thursday"] == email_steps[1]["delivery_time"]["THURSDAY"]
+    assert second["thuFrom"] == email_steps[1]["delivery_time"]["THURSDAY"][0]["from"]
+    assert second["monFrom"] is None and second["monday"] == []
     assert (first["follow_up"], second["follow_up"]) == (4, 3)
     assert first["condition"] is None
     assert "id" not in first and "step_id" not in first  # no source shows a step id here
@@ -142,7 +148,7 @@ def test_empty_campaign_list_answers_the_message_then_204_when_asked(
 # --- live extra keys ----------------------------------------------------------------------------------
 
 
-def test_full_payloads_carry_the_live_extras_but_bodies_may_not(api: httpx.Client) -> None:
+def test_full_payloads_carry_the_live_extras_and_bodies_may_send_the_two_settings(api: httpx.Client) -> None:
     campaign = create(api)
     fetched = api.get(f"/v2/campaigns/{campaign['id']}").json()
     for payload in (campaign, fetched):
@@ -150,11 +156,20 @@ def test_full_payloads_carry_the_live_extras_but_bodies_may_not(api: httpx.Clien
         assert payload["settings"]["count_followup_delay_in_working_days"] is False
         assert payload["bounce_shield_enabled"] is True
         assert isinstance(payload["bounce_shield_threshold"], int)
+        assert payload["bounce_shield_autopaused_at"] is None
+    # Clients send the two settings in create and PATCH bodies, and Woodpecker takes them (newer evidence).
     body = minimal_create()
     body["settings"]["count_followup_delay_in_working_days"] = True
+    body["settings"]["auto_pause_prospect_from_domain_statuses"] = ["REPLIED"]
     response = api.post("/v2/campaigns", json=body)
-    assert response.status_code == 400
-    assert "settings.count_followup_delay_in_working_days: unknown field" in response.json()["details"]
+    assert response.status_code == 201, response.text
+    assert response.json()["settings"]["count_followup_delay_in_working_days"] is True
+    patch = {"settings": {"auto_pause_prospect_from_domain_statuses": ["BOUNCED", "REPLIED"]}}
+    patched = api.patch(f"/v2/campaigns/{response.json()['id']}", json=patch)
+    assert patched.status_code == 200, patched.text
+    settings = patched.json()["settings"]
+    assert settings["auto_pause_prospect_from_domain_statuses"] == ["BOUNCED", "REPLIED"]
+    assert settings["count_followup_delay_in_working_days"] is True
     response = api.post("/v2/campaigns", json=minimal_create(bounce_shield_enabled=False))
     assert "bounce_shield_enabled: unknown field" in response.json()["details"]
 

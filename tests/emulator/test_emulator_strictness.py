@@ -227,8 +227,8 @@ CREATE_REFUSALS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "settings-unknown-key",
         "email",
-        {"settings.count_followup_delay_in_working_days": True},
-        "settings.count_followup_delay_in_working_days: unknown field",
+        {"settings.bounce_shield_enabled": True},
+        "settings.bounce_shield_enabled: unknown field",
     ),
     # the chain
     ("root-not-start", "email", {"steps.type": "EMAIL"}, "steps.type: the root step must be START"),
@@ -741,8 +741,9 @@ ADD_STEP_REFUSALS: list[tuple[str, dict[str, Any], str, str]] = [
     ("step-missing", {"step": DELETE}, "step", "is required"),
     ("step-null", {"step": None}, "step", "must be an object"),
     ("root-unknown-key", {"position": 2}, "position", "unknown field"),
-    ("type-linkedin", {"step.type": "LINKEDIN"}, "step.type", "must be EMAIL: only EMAIL steps can be added"),
-    ("type-start", {"step.type": "START"}, "step.type", "must be EMAIL: only EMAIL steps can be added"),
+    # A LINKEDIN step is checked as one (the newer add-step page): an EMAIL body under it is refused.
+    ("type-linkedin", {"step.type": "LINKEDIN"}, "step.delivery_time", "unknown field"),
+    ("type-start", {"step.type": "START"}, "step.type", "must be EMAIL or LINKEDIN"),
     ("type-missing", {"step.type": DELETE}, "step.type", "is required"),
     ("track-opens-missing", {f"{AV}.track_opens": DELETE}, f"{AV}.track_opens", "is required"),
     ("track-opens-null", {f"{AV}.track_opens": None}, f"{AV}.track_opens", "must be true or false"),

@@ -29,7 +29,7 @@ from wpsync.emulator.routes import (
     unsupported_media_type,
 )
 from wpsync.emulator.runtime import Emulator
-from wpsync.emulator.store import STATUSES, Campaign, Store, identity
+from wpsync.emulator.store import SESSION_STATUSES, STATUSES, Campaign, Store, identity
 from wpsync.emulator.validation import (
     validate_add_step,
     validate_create,
@@ -70,6 +70,7 @@ class Api(EditRoutes):
             route("GET", "/rest/v1/campaign_list", self.campaign_list),
             route("GET", "/rest/v1/prospects", self.prospects),
             route("GET", "/rest/v1/me", self.me),
+            route("GET", "/rest/v2/users", self.users),
             route("GET", "/rest/v2/mailboxes", self.mailboxes),
             route("GET", "/rest/v2/linkedin_accounts", self.linkedin_accounts),
         ]
@@ -104,6 +105,11 @@ class Api(EditRoutes):
             problems = [{"field": "body", "detail": error}]
         else:
             problems = [{"field": p.field or "body", "detail": p.detail} for p in validate_add_step(body)]
+        controls = self.emulator.controls_for(request.scope["wpsync.account"])
+        step = cast(dict[str, Any], body)["step"] if not problems else {}
+        if not controls.linkedin_append and step.get("type") == "LINKEDIN":
+            # An account whose add-step takes EMAIL only, as the older spec page says (a test hook).
+            problems = [{"field": "step.type", "detail": "must be EMAIL: only EMAIL steps can be added"}]
         if problems:
             return input_failure({"errors": problems})
         if isinstance(campaign, JSONResponse):
@@ -114,7 +120,7 @@ class Api(EditRoutes):
         last = campaign.steps[-1]
         if valid["parent_id"] != last.id or last.processed > 0:
             return coded(409, "PARENT_BRANCH_NOT_LINKABLE", "Can not link new steps to this parent")
-        conflicts = add_step_conflicts(campaign)
+        conflicts = add_step_conflicts(campaign, valid["step"], self.account(request))
         if conflicts:
             return validation_failure("; ".join(conflicts))
         campaign.steps.append(payload.new_step(valid["step"]))
@@ -191,16 +197,42 @@ class Api(EditRoutes):
             found["company_name"] = self.emulator.store.account(hq).companies[int(company)]
         return JSONResponse(found)
 
+    async def users(self, request: Request) -> Response:
+        """[client, newer] The account's users, paged with ``content`` and ``pagination_data``, page from
+        0. [assume] One user (the key's, as /v1/me names it: id and email, no company id), ``?page=``
+        and ``?size=`` (default 20); a page past the end has an empty ``content``."""
+        query = request.query_params
+        page, size = parse_id(query.get("page", "0") or "x"), parse_id(query.get("size", "20") or "x")
+        if page is None:
+            return bad_parameter("page", query["page"])
+        if not size:
+            return bad_parameter("size", query["size"])
+        me = identity(request.scope["wpsync.account"])
+        users = [{"id": me["id"], "email": me["email"], "role": "OWNER"}]
+        return JSONResponse(
+            {
+                "content": users[page * size : (page + 1) * size],
+                "pagination_data": {
+                    "page": page,
+                    "size": size,
+                    "total_elements": len(users),
+                    "total_pages": -(-len(users) // size),
+                },
+            }
+        )
+
     async def mailboxes(self, request: Request) -> Response:
         boxes = sorted(self.account(request).mailboxes.values(), key=lambda m: m.id)
         return JSONResponse([payload.render_mailbox(m) for m in boxes])
 
     async def linkedin_accounts(self, request: Request) -> Response:
+        # [doc, newer] ``?status=`` filters by session status; [assume] one status or a comma list, as
+        # campaign_list's filter, and an unknown one is a 400.
+        wanted = [s.strip() for s in request.query_params.get("status", "").split(",") if s.strip()]
+        if any(s not in SESSION_STATUSES for s in wanted):
+            return bad_parameter("status", request.query_params["status"])
         accounts = sorted(self.account(request).linkedin_accounts.values(), key=lambda a: a.id)
-        rows = [
-            {"id": a.id, "full_name": a.full_name, "session_status": a.session_status, "level": a.level}
-            for a in accounts
-        ]
+        rows = [a.render() for a in accounts if not wanted or a.session_status in wanted]
         return JSONResponse({"linkedin_accounts": rows})
 
 

@@ -48,11 +48,13 @@ def note_conflict(account: Account, linkedin_account_id: int, message: object) -
     ]
 
 
-def add_step_conflicts(campaign: Campaign) -> list[str]:
+def add_step_conflicts(campaign: Campaign, step: Body, account: Account) -> list[str]:
     problems = []
     if len(campaign.steps) - 1 >= MAX_STEPS:  # START does not count
         problems.append(f"the campaign already has {MAX_STEPS} steps, the most a campaign can have")
-    if REFUSE_EMAIL_STEP_WITHOUT_MAILBOXES and not campaign.email_account_ids:
+    if step["type"] == "LINKEDIN":
+        problems += _linkedin_problems(account, step["body"], "step.body")
+    elif REFUSE_EMAIL_STEP_WITHOUT_MAILBOXES and not campaign.email_account_ids:
         problems.append("the campaign has no email accounts, so an EMAIL step could never be sent")
     return problems
 

@@ -36,6 +36,11 @@ from wpsync.emulator.web import (
     version_not_found,
 )
 
+# [doc, newer] The version-PATCH page types ``subject`` as a string ("" makes a follow-up in the same
+# thread); an older copy said string/null. A partial update reads ``null`` as "leave it unchanged", so
+# the emulator does too: a client sending null to clear a subject sees it kept, as it would live.
+NULL_IS_UNCHANGED = True
+
 
 class EditRoutes(Routes):
     async def _checked(
@@ -131,7 +136,7 @@ class EditRoutes(Routes):
             if conflicts:
                 return validation_failure("; ".join(conflicts))
         # Allowed even when the step has processed prospects: only the content changes.
-        version.update(body)
+        version.update({k: v for k, v in body.items() if not (NULL_IS_UNCHANGED and v is None)})
         return self.changed(campaign)
 
     async def delete_step(self, request: Request) -> Response:

@@ -16,10 +16,12 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wpsync.emulator.runtime import V1_FAULTS, Emulator, Fault
+from wpsync.emulator.runtime import REFUSAL_FAULTS, V1_FAULTS, Emulator, Fault
 from wpsync.emulator.store import Store
 from wpsync.emulator.web import (
     bad_parameter,
+    coded,
+    not_found,
     parse_id,
     titled,
     too_many_requests,
@@ -54,9 +56,22 @@ def resolve_account(store: Store, scope: Scope) -> str | Response:
 
 
 def v1_error(kind: str) -> JSONResponse:
-    """A v1 error the way v1 sends it: inside an HTTP 200."""
-    code, msg = V1_FAULTS[kind]
-    return JSONResponse({"status": {"status": "ERROR", "code": code, "msg": msg}})
+    """A v1 error the way v1 sends it: inside an HTTP 200, or a 400."""
+    code, msg, status = V1_FAULTS[kind]
+    return JSONResponse({"status": {"status": "ERROR", "code": code, "msg": msg}}, status_code=status)
+
+
+def refusal(kind: str) -> JSONResponse:
+    """An injected refusal (``REFUSAL_FAULTS``). [assume] Bodies: the no-add-on 401 in the gateway shape
+    with "No API addon" (the text clients match); 403 and 404 gateway-shaped; 409 coded, as the known
+    409s are (VALIDATION_FAILURE, the code of a campaign that cannot do what was asked)."""
+    if kind == "no_api_addon":
+        return titled(401, "Unauthorized", "No API addon")
+    if kind == "403":
+        return titled(403, "Forbidden", "Access denied")
+    if kind == "404":
+        return not_found()
+    return coded(409, "VALIDATION_FAILURE", "Validation failure", "the campaign cannot be run now")
 
 
 BODY_METHODS = ("POST", "PATCH")  # the request log keeps the body of these
@@ -88,10 +103,11 @@ class Gate:
             return
         fault = controls.take_fault(scope["method"], scope["path"])
         entry["fault"] = fault.kind if fault else None
-        if fault is not None and fault.kind in V1_FAULTS:
-            # The v1 form of a 429 (or a session error): answered at once, without queueing.
-            entry["status"] = 200
-            await v1_error(fault.kind)(scope, receive, send)
+        if fault is not None and fault.kind in (*V1_FAULTS, *REFUSAL_FAULTS):
+            # The v1 form of a 429 (or a session error), or a refusal: answered at once, without queueing.
+            answer = v1_error(fault.kind) if fault.kind in V1_FAULTS else refusal(fault.kind)
+            entry["status"] = answer.status_code
+            await answer(scope, receive, send)
             return
         limiter = self.emulator.limiter
         lane = None if fault is not None and fault.kind == "429" else await limiter.acquire(account)

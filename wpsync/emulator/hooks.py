@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from wpsync.emulator import payload
 from wpsync.emulator.gate import resolve_account
+from wpsync.emulator.payload import sample_campaign
 from wpsync.emulator.prospects import PROSPECTS_TOTAL_FORMS
 from wpsync.emulator.runtime import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -135,6 +136,8 @@ class Hooks:
                 route("POST", "/_emulator/companies", self.company),
                 route("POST", "/_emulator/empty_list", self.empty_list),
                 route("POST", "/_emulator/prospects_total", self.prospects_total),
+                route("POST", "/_emulator/linkedin_append", self.linkedin_append),
+                route("POST", "/_emulator/sample_campaign", self.sample_campaign),
                 route("POST", "/_emulator/latency", self.latency),
                 route("POST", "/_emulator/faults", self.fault),
                 route("GET", "/_emulator/requests", self.requests),
@@ -187,13 +190,13 @@ class Hooks:
         body = await _read(
             request,
             {"id": _int, "full_name": _text},
-            {"session_status": _one_of(SESSION_STATUSES), "level": _one_of(LEVELS)},
+            {"session_status": _one_of(SESSION_STATUSES), "level": _one_of(LEVELS), "linkedin_url": _text},
         )
         if isinstance(body, Response):
             return body
         linkedin = LinkedInAccount(**body)
         self.account(request).linkedin_accounts[linkedin.id] = linkedin
-        return self.saved(body | {"session_status": linkedin.session_status, "level": linkedin.level})
+        return self.saved(linkedin.render())
 
     async def status(self, request: Request) -> Response:
         body = await _read(request, {"status": _one_of(STATUSES)}, {})
@@ -276,6 +279,18 @@ class Hooks:
             return body
         self.emulator.controls_for(request.scope["wpsync.account"]).prospects_total = body["form"]
         return JSONResponse({"form": body["form"]})
+
+    async def linkedin_append(self, request: Request) -> Response:
+        body = await _read(request, {"accepted": _flag}, {})
+        if isinstance(body, Response):
+            return body
+        self.emulator.controls_for(request.scope["wpsync.account"]).linkedin_append = body["accepted"]
+        return JSONResponse({"accepted": body["accepted"]})
+
+    async def sample_campaign(self, request: Request) -> Response:
+        campaign = sample_campaign(self.emulator.store.new_campaign_id())
+        self.account(request).campaigns[campaign.id] = campaign
+        return self.saved({"id": campaign.id, "name": campaign.name, "unsupported": True})
 
     async def latency(self, request: Request) -> Response:
         body = await _read(request, {"seconds": _Bounded(MAX_LATENCY_SECONDS)}, {})

@@ -27,7 +27,8 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
 }
 LETTERS = "ABCDE"
 # [assume] Live GET payloads carry keys the spec does not list (api-notes "Values and limits"); their
-# values are not documented, so these are ours. They are shown, never accepted in a request body.
+# values are not documented, so these defaults are ours. The two settings are also accepted in create
+# and PATCH bodies [client, newer], and then stored and shown as sent.
 LIVE_SETTINGS_EXTRAS: dict[str, Any] = {
     "auto_pause_prospect_from_domain_statuses": ["REPLIED", "BOUNCED"],
     "count_followup_delay_in_working_days": False,
@@ -35,6 +36,7 @@ LIVE_SETTINGS_EXTRAS: dict[str, Any] = {
 LIVE_TOP_LEVEL_EXTRAS: dict[str, Any] = {
     "bounce_shield_enabled": True,
     "bounce_shield_threshold": 5,
+    "bounce_shield_autopaused_at": None,  # [client, newer] set when the shield paused the campaign
 }
 
 Body = dict[str, Any]
@@ -63,6 +65,8 @@ def new_campaign(campaign_id: int, body: Body) -> Campaign:
         given = body["settings"].get(key)
         # null is accepted for two of these; the stored (and returned) value is then the default.
         settings[key] = default if given is None else given
+    for key, default in LIVE_SETTINGS_EXTRAS.items():
+        settings[key] = copy.deepcopy(body["settings"].get(key, default))
     steps = [Step(new_step_id(), "START", {})]
     steps += [new_step(step) for _, step in iter_chain(body["steps"])]
     return Campaign(
@@ -128,7 +132,7 @@ def render(campaign: Campaign) -> Body:
         "name": campaign.name,
         "status": campaign.status,
         "email_account_ids": campaign.email_account_ids,
-        "settings": {**campaign.settings, **LIVE_SETTINGS_EXTRAS},
+        "settings": {**LIVE_SETTINGS_EXTRAS, **campaign.settings},
         "steps": chain,
         **LIVE_TOP_LEVEL_EXTRAS,
     }
@@ -147,3 +151,31 @@ def apply_settings(campaign: Campaign, settings: Body) -> None:
     """PATCH: each given setting replaces its value alone; null means the default where null is allowed."""
     for key, value in settings.items():
         campaign.settings[key] = copy.deepcopy(SETTINGS_DEFAULTS.get(key)) if value is None else value
+
+
+SAMPLE_NAME = "Your first multichannel campaign - sample"
+
+
+def sample_campaign(campaign_id: int) -> Campaign:
+    """Woodpecker's own sample campaign, which answers 409 API_UNSUPPORTED_CAMPAIGN_FEATURES on GET
+    [doc + client, newer]: a real account's very first campaign may be one the API cannot read.
+    [assume] Its content (what the v1 list and stats show) is ours: an email, then a profile visit."""
+    body: Body = {
+        "name": SAMPLE_NAME,
+        "settings": {"timezone": "Europe/Warsaw", "daily_enroll": 20},
+        "steps": {
+            "type": "START",
+            "followup": {
+                "type": "EMAIL",
+                "delivery_time": {"MONDAY": [{"from": "09:00", "to": "17:00"}]},
+                "body": {"versions": [{"subject": "Hello {{FIRST_NAME}}", "message": "<p>Hi!</p>"}]},
+                "followup": {
+                    "type": "LINKEDIN",
+                    "body": {"action_type": "VISIT_PROFILE", "linkedin_account_id": 0, "versions": None},
+                },
+            },
+        },
+    }
+    campaign = new_campaign(campaign_id, body)
+    campaign.unsupported = True
+    return campaign

@@ -26,12 +26,26 @@ FAULT_KINDS = (
     "timeout",
     "v1_too_many_requests",
     "v1_session",
+    "v1_too_many_requests_400",
+    "v1_session_400",
+    "no_api_addon",
+    "403",
+    "404",
+    "409",
 )
-# v1 errors arrive inside an HTTP 200 (api-notes "v1 quirks"); these kinds only ever match /rest/v1/.
+# v1 errors arrive inside an HTTP 200 (api-notes "v1 quirks") or, per the help centre, inside an HTTP
+# 400 (api-notes "Newer evidence"); these kinds only ever match /rest/v1/. Kind → (code, msg, status).
+_TOO_MANY = ("E_TOO_MANY_REQUESTS", "Too many requests, please slow down")
+_SESSION = ("E_SESSION", "Invalid session, please log in again")
 V1_FAULTS = {
-    "v1_too_many_requests": ("E_TOO_MANY_REQUESTS", "Too many requests, please slow down"),
-    "v1_session": ("E_SESSION", "Invalid session, please log in again"),
+    "v1_too_many_requests": (*_TOO_MANY, 200),
+    "v1_session": (*_SESSION, 200),
+    "v1_too_many_requests_400": (*_TOO_MANY, 400),
+    "v1_session_400": (*_SESSION, 400),
 }
+# Refusals answered at once, nothing done (gate.refusal): the account has no API add-on (a 401 with a
+# title/detail body [client, newer]), and a plain 403 / 404 / 409 — e.g. run's listed 403 and 409.
+REFUSAL_FAULTS = ("no_api_addon", "403", "404", "409")
 V1_PREFIX = "/rest/v1/"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # Bounds on hook parameters, so that no fault or latency can wedge an account for long: a test that
@@ -75,6 +89,7 @@ class Controls:
     requests: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
     empty_list: str = "message"
     prospects_total: str = "header"  # "no_header": GET /v1/prospects leaves out X-Total-Count
+    linkedin_append: bool = True  # False: add-step refuses LINKEDIN steps, as the older spec page says
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         """The first armed fault matching this request, with one use consumed."""

@@ -239,6 +239,14 @@ class EmulatorHandle:
         ``"no_header"`` (a client must then say "unknown")."""
         return self.hook("POST", "/prospects_total", {"form": form}, api_key=api_key)
 
+    def set_linkedin_append(self, accepted: bool, *, api_key: str | None = None) -> Any:
+        """False: add-step refuses LINKEDIN steps (400 on ``step.type``), as the older spec page says."""
+        return self.hook("POST", "/linkedin_append", {"accepted": accepted}, api_key=api_key)
+
+    def seed_sample_campaign(self, *, api_key: str | None = None) -> int:
+        """Woodpecker's own sample campaign, which the API cannot read (409 on GET); its id."""
+        return int(self.hook("POST", "/sample_campaign", api_key=api_key)["id"])
+
     def add_company(self, company_id: int, name: str, *, api_key: str | None = None) -> Any:
         """Register a client company under the agency (HQ) key: requests with that key and
         ``x-company-id: company_id`` then act for the company's own, separate account."""

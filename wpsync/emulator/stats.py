@@ -1,7 +1,7 @@
 """The ``stats`` of ``GET /v1/campaign_list?id=ID``: campaign counters and one ``emails`` entry per EMAIL step.
 
 What api-notes knows: campaign counters (``prospects`` … ``check``), and an ``emails`` array with version
-A's ``subject`` and ``msg``, the step's delivery days, ``follow_up``, ``condition``, ``number``, ``step``
+A's ``subject`` and ``msg``, the step's delivery windows per day, ``follow_up``, ``condition``, ``number``, ``step``
 and per-step counters; LinkedIn tasks are omitted; no step UUID. The emulator has no prospects, so the
 counters follow what tests arrange with hooks: ``mark_processed`` (derived below) and ``set_*_stats``
 (explicit overrides, merged last).
@@ -34,8 +34,11 @@ CAMPAIGN_COUNTERS = (
 EMAIL_COUNTERS = ("emailSend", "toSend", "delivery", "open", "reply", "invalid", "bounce")
 # [assume] Where ``emails`` sits is not certain (inside ``stats`` or beside it on the item): inside.
 EMAILS_INSIDE_STATS = True
-# [assume] The name of the "delivery days" field is not known: ``days``, the weekdays with a window.
-DELIVERY_DAYS_KEY = "days"
+# [client, newer] No ``days`` key: the step's days come as ``monday``…``sunday`` window lists and
+# ``sunFrom``…``satTo``. [assume] The lists hold the step's windows as the v2 payload does (empty for a
+# day without one); ``xxxFrom``/``xxxTo`` are the day's first window, null without one.
+DAY_KEYS = tuple(day.lower() for day in DAYS)
+DAY_PREFIXES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def campaign_stats(campaign: Campaign) -> dict[str, Any]:
@@ -73,7 +76,7 @@ def _email_entry(step: Step, number: int, position: int) -> dict[str, Any]:
     return {
         "subject": version_a["subject"],
         "msg": version_a["message"],
-        DELIVERY_DAYS_KEY: [day for day in DAYS if step.content["delivery_time"].get(day)],
+        **_days(step.content["delivery_time"]),
         # [assume] follow_up: the step's followup_after value; condition: null (API campaigns have no IF).
         "follow_up": step.content["followup_after"]["value"],
         "condition": None,
@@ -81,6 +84,16 @@ def _email_entry(step: Step, number: int, position: int) -> dict[str, Any]:
         "step": position,  # 1-based among all steps after START
         **counters,
     }
+
+
+def _days(delivery_time: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for day, key, prefix in zip(DAYS, DAY_KEYS, DAY_PREFIXES, strict=True):
+        windows = delivery_time.get(day) or []
+        out[key] = [dict(w) for w in windows]
+        out[f"{prefix}From"] = windows[0]["from"] if windows else None
+        out[f"{prefix}To"] = windows[0]["to"] if windows else None
+    return out
 
 
 def stats(campaign: Campaign) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The step rules of both spec pages: the START→followup chain, EMAIL steps, LINKEDIN steps.
 
 Add-step differs from create in three documented ways, switched on ``add_step``: at most 2 windows a
-day instead of 3, ``track_opens`` required, and no ``followup`` key (the new step is always last). The
+day instead of 3, ``track_opens`` required, and no ``followup`` key (the new step is always last). It
+takes LINKEDIN steps too (the newer add-step page's "LinkedIn step" tab), checked as on create. The
 first EMAIL step of a created campaign opens the thread, so each of its versions needs a subject.
 """
 
@@ -182,7 +183,8 @@ class StepRules(Checker):
             self.integer(delay["value"], f"{path}.value", 1, MAX_FOLLOWUP_VALUE)
 
     def linkedin_step(self, value: object, path: str) -> None:
-        step = self.fields(value, path, ("type", "body", "followup_after", "followup"), ("type", "body"))
+        allowed = ("type", "body", "followup_after", *(() if self.add_step else ("followup",)))
+        step = self.fields(value, path, allowed, ("type", "body"))
         if step is None:
             return
         if "followup_after" in step:

@@ -19,7 +19,8 @@ from typing import Any
 FIRST_CAMPAIGN_ID = 1001
 STATE_FORMAT = "wpsync-emulator-state/1"
 STATUSES = ("DRAFT", "RUNNING", "PAUSED", "STOPPED", "COMPLETED", "EDITED")
-SESSION_STATUSES = ("CONNECTED", "DISCONNECTED", "WAITING_FOR_CONNECTION")
+# [doc] An older page also lists REQUIRES_CHECKPOINT (LinkedIn asks the sender to verify the login).
+SESSION_STATUSES = ("CONNECTED", "DISCONNECTED", "WAITING_FOR_CONNECTION", "REQUIRES_CHECKPOINT")
 LEVELS = ("CLASSIC", "PREMIUM", "RECRUITER_LITE", "SALES_NAVIGATOR", "UNKNOWN")
 MAILBOX_TYPES = ("SMTP", "IMAP")
 # IMAP twins of seeded SMTP mailboxes get ids in another range, as in a real account the two are
@@ -55,6 +56,19 @@ class LinkedInAccount:
     full_name: str
     session_status: str = "CONNECTED"
     level: str = "SALES_NAVIGATOR"
+    linkedin_url: str | None = None  # [doc, newer] the profile; None: a made-up one is shown
+
+    def render(self) -> dict[str, Any]:
+        """One entry of GET /v2/linkedin_accounts; ``username`` is deprecated and null [doc, newer]."""
+        url = self.linkedin_url or f"https://www.linkedin.com/in/sender-{self.id}"  # [assume] ours
+        return {
+            "id": self.id,
+            "full_name": self.full_name,
+            "session_status": self.session_status,
+            "level": self.level,
+            "username": None,
+            "linkedin_url": url,
+        }
 
 
 @dataclass

@@ -33,6 +33,18 @@ SETTINGS_OPTIONAL = (
     "auto_pause_prospect_from_domain",
     "catch_all_verification_mode",
 )
+# [client] Live clients send these in create and PATCH bodies and Woodpecker accepts them (api-notes,
+# "Newer evidence": live extras); their values are not documented. [assume] statuses: prospect statuses.
+LIVE_SETTINGS = ("auto_pause_prospect_from_domain_statuses", "count_followup_delay_in_working_days")
+PAUSE_STATUSES = (
+    "REPLIED",
+    "BOUNCED",
+    "INTERESTED",
+    "NOT_INTERESTED",
+    "MAYBE_LATER",
+    "AUTOREPLIED",
+    "OPTOUT",
+)
 PATCH_CAMPAIGN_KEYS = ("name", "email_account_ids", "settings")
 PATCH_STEP_KEYS = ("delivery_time",)
 # [assume] Not documented whether followup_after can be patched: no. Named in the 400, not "unknown".
@@ -144,7 +156,7 @@ class _Bodies(StepRules):
             return
         if not version:
             self.fail("", f"the body must name at least one of {choices(PATCH_EMAIL_VERSION_KEYS)}")
-        if "subject" in version:
+        if version.get("subject") is not None:  # null: unchanged (see edit_routes.NULL_IS_UNCHANGED)
             subject = version["subject"]
             if first and not (isinstance(subject, str) and subject.strip()):
                 self.fail("subject", "is required in every version of the campaign's first EMAIL step")
@@ -182,15 +194,30 @@ class _Bodies(StepRules):
         if "step" not in root:
             return
         step = root["step"]
-        if isinstance(step, dict) and step.get("type", "EMAIL") != "EMAIL":
-            self.fail("step.type", "must be EMAIL: only EMAIL steps can be added")
-            return
-        self.email_step(step, "step")
+        # [doc, newer] The current add-step page has an "Email step" and a "LinkedIn step" tab.
+        kind = step.get("type", "EMAIL") if isinstance(step, dict) else "EMAIL"
+        if kind == "LINKEDIN":
+            self.linkedin_step(step, "step")
+        elif kind == "EMAIL":
+            self.email_step(step, "step")
+        else:
+            self.fail("step.type", "must be EMAIL or LINKEDIN")
 
     def settings(self, value: object, required: tuple[str, ...] = SETTINGS_REQUIRED) -> None:
-        settings = self.fields(value, "settings", (*SETTINGS_REQUIRED, *SETTINGS_OPTIONAL), required)
+        settings = self.fields(
+            value, "settings", (*SETTINGS_REQUIRED, *SETTINGS_OPTIONAL, *LIVE_SETTINGS), required
+        )
         if settings is None:
             return
+        if "count_followup_delay_in_working_days" in settings:
+            key = "count_followup_delay_in_working_days"
+            self.boolean(settings[key], f"settings.{key}")
+        statuses = settings.get("auto_pause_prospect_from_domain_statuses", [])
+        if not isinstance(statuses, list):
+            self.fail("settings.auto_pause_prospect_from_domain_statuses", "must be an array of statuses")
+        else:
+            for i, status in enumerate(statuses):
+                self.one_of(status, f"settings.auto_pause_prospect_from_domain_statuses[{i}]", PAUSE_STATUSES)
         if "timezone" in settings:
             zone = settings["timezone"]
             if not isinstance(zone, str):
