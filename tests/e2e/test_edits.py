@@ -615,7 +615,8 @@ def test_a_saved_plan_of_edits_applies_exactly_its_calls(live: Workspace) -> Non
 
 
 def test_a_follow_up_subject_added_then_removed(live: Workspace) -> None:
-    """A subject on a follow-up starts a new thread; removing it again sends subject null."""
+    """A subject on a follow-up starts a new thread; removing it again sends subject "" — the newer
+    version-PATCH page's follow-up, which a partial update cannot mistake for "unchanged" (null)."""
     with_follow_ups(live, FOLLOW_UP)
     live.edit(
         "one-step-email",
@@ -626,5 +627,6 @@ def test_a_follow_up_subject_added_then_removed(live: Workspace) -> None:
     assert added.sent == [{"subject": "New thread"}]
     live.edit("one-step-email", 'subject = "New thread"\n', "")
     removed = apply_edit(live, "one-step-email", expect=["update_version"])
-    assert removed.sent == [{"subject": None}]
-    assert chain(removed.remote)[2]["body"]["versions"][0]["subject"] is None
+    assert removed.sent == [{"subject": ""}]
+    assert removed.actions[0]["patch"] == {"subject": ""}  # the plan shows exactly what is sent
+    assert chain(removed.remote)[2]["body"]["versions"][0]["subject"] == ""

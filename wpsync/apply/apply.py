@@ -53,6 +53,9 @@ class ApplyReport:
     restored: int = 0
     status: int = 0  # status calls the files asked for
     warnings: list[str] = field(default_factory=list)
+    # Campaigns where Woodpecker answered an edit with something other than what was sent: recorded as
+    # answered, and not marked as matching their file, so the next plan shows the difference again.
+    diverged: set[str] = field(default_factory=set)
 
 
 class ApplyStopped(WpsyncError):
@@ -73,7 +76,7 @@ def apply_plan(plan: Plan, state: StateStore, client: WoodpeckerClient, *, progr
             _run(plan, state, client, lineage, report, progress)
         finally:
             _restore_after_failure(plan, state, client, report, progress)
-        _record_digests(plan, state)
+        _record_digests(plan, state, report.diverged)
     return report
 
 
@@ -201,7 +204,15 @@ def _apply_one(
             report.appended += 1  # its answer holds the step as sent (calls.append checks)
             return f"step {record.steps[-1].id} added"
         case UpdateCampaign() | UpdateWindows() | UpdateVersion() | DeleteStep():
-            calls.edit(action, state, client)
+            record = calls.edit(action, state, client)
+            if isinstance(action, UpdateWindows | UpdateVersion) and (
+                record.steps[action.position].hash != action.step_hash
+            ):
+                report.diverged.add(action.key)
+                report.warnings.append(
+                    f"{action.key}: Woodpecker answered {label(action)} with step {action.position} not as"
+                    " sent; recorded what it holds, so the next plan shows the difference"
+                )
             if isinstance(action, DeleteStep):
                 report.deleted += 1
                 return "deleted"
@@ -324,12 +335,14 @@ def _adopt(
             state.forget(key)
 
 
-def _record_digests(plan: Plan, state: StateStore) -> None:
+def _record_digests(plan: Plan, state: StateStore, diverged: set[str]) -> None:
     """Every campaign the plan covered now matches its file: remember the file's digest, so the next
-    plan knows it unchanged without parsing it."""
+    plan knows it unchanged without parsing it. Not one whose edit Woodpecker answered otherwise."""
     from wpsync import __version__
 
     for key, digest in plan.binding.digests.items():
+        if key in diverged:
+            continue
         record = state.read(key)
         if record is not None and (record.source_digest != digest or record.tool_version != __version__):
             if record.restore_status or record.status == "EDITED":

@@ -100,7 +100,9 @@ def edit_step(
         )
     fields_ = EMAIL_COPY if new["type"] == "EMAIL" else ("message",)
     for number, (before, after) in enumerate(zip(old_versions, new_versions, strict=True)):
-        patch = {name: after.get(name) for name in fields_ if before.get(name) != after.get(name)}
+        patch = {
+            name: _sent(name, after.get(name)) for name in fields_ if before.get(name) != after.get(name)
+        }
         if not patch:
             continue
         current["versions"][number] = dict(after)
@@ -118,3 +120,10 @@ def edit_step(
             )
         )
     return out
+
+
+def _sent(name: str, value: Any) -> Any:
+    """A version PATCH value as sent. A removed subject goes as ``""``, never ``null``: the current
+    version-PATCH page says ``""`` makes a follow-up, and a partial update may read ``null`` as "leave
+    it unchanged" (api-notes.md, "Newer evidence"). The canonical form folds the two, so the hash holds."""
+    return "" if name == "subject" and value is None else value
