@@ -115,14 +115,6 @@ message = "Hello"
     refused(ws, "step 2: step_type_changed", "step 2 changed type (LINKEDIN → EMAIL)")
 
 
-def test_linkedin_append(ws: Workspace) -> None:
-    applied(ws).append(
-        "two-step-linkedin",
-        '\n[[steps]]\ntype = "LINKEDIN"\naction_type = "DIRECT_MESSAGE"\nlinkedin_account_id = 200002\nversions = [{ message = "Thanks!" }]\n',
-    )
-    refused(ws, "step 3: linkedin_append", "Woodpecker's add-step call takes EMAIL steps only")
-
-
 def test_appended_step_with_three_windows_a_day(ws: Workspace) -> None:
     applied(ws).append(
         "one-step-email",

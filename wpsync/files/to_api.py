@@ -110,8 +110,11 @@ def create_body(campaign: Campaign) -> JSON:
     return body
 
 
-def add_step_body(step: EmailStep, schedules: dict[str, DeliveryTime], parent_id: str) -> JSON:
-    """The POST /v2/campaigns/{id}/steps body appending ``step`` after ``parent_id``."""
+def add_step_body(step: AnyStep, schedules: dict[str, DeliveryTime], parent_id: str) -> JSON:
+    """The POST /v2/campaigns/{id}/steps body appending ``step`` after ``parent_id``: an EMAIL step,
+    or a LINKEDIN step as the newer add-step page's "LinkedIn step" tab shows it."""
+    if isinstance(step, LinkedInStep):
+        return {"parent_id": parent_id, "step": _linkedin_step(step)}
     return {"parent_id": parent_id, "step": _email_step(step, schedules, explicit_tracking=True)}
 
 

@@ -6,7 +6,7 @@
     UpdateWindows      PATCH  /v2/campaigns/{id}/steps/{step}            a step's whole delivery_time
     UpdateVersion      PATCH  /v2/campaigns/{id}/steps/{step}/versions/{v}   a version's changed copy
     DeleteStep         DELETE /v2/campaigns/{id}/steps/{step}            a trailing EMAIL step
-    AppendStep         POST   /v2/campaigns/{id}/steps                   one new trailing EMAIL step
+    AppendStep         POST   /v2/campaigns/{id}/steps                   one new trailing step (EMAIL/LINKEDIN)
     RestoreStatus      POST   /v2/campaigns/{id}/run|pause|stop          back to the status it had
     SetStatus          POST   /v2/campaigns/{id}/run|pause|stop          the status the file asks for
     DeleteCampaign     DELETE /v2/campaigns/{id}                          only from `wpsync destroy`

@@ -279,14 +279,12 @@ def _appendable(
         out.refusals.append(Refusal(where.key, where.file, code, n, reason, way_out))
 
     for index in range(first_new, len(desired.steps)):
-        if email_step(desired, index) is None:
-            refuse(
-                "linkedin_append",
-                index + 1,
-                "Woodpecker's add-step call takes EMAIL steps only; a LINKEDIN step cannot be appended",
-                f"remove step {index + 1}, or fork into a new campaign file that has it from the start",
-            )
-        elif (windows := _windows(desired, index)) > MAX_WINDOWS_PER_DAY_APPENDED:
+        # A LINKEDIN step is appended like an EMAIL one (the newer add-step page has a LinkedIn tab);
+        # it has no delivery windows to limit. If the account refuses it, apply says so (calls.append).
+        if (
+            email_step(desired, index) is not None
+            and (windows := _windows(desired, index)) > MAX_WINDOWS_PER_DAY_APPENDED
+        ):
             refuse(
                 "too_many_windows",
                 index + 1,
@@ -317,8 +315,8 @@ def _appendable(
 
     actions: list[Action] = []
     for index in range(first_new, len(desired.steps)):
-        step = email_step(desired, index)
-        assert step is not None and desired.campaign is not None
+        assert desired.campaign is not None
+        step = desired.campaign.steps[index]
         body = add_step_body(step, desired.campaign.schedules, parent_id="")["step"]
         actions.append(
             AppendStep(

@@ -62,7 +62,6 @@ RefusalCode = Literal[
     "step_type_changed",
     "versions_changed",
     "delay_changed",
-    "linkedin_append",
     "linkedin_edit",
     "first_email_removed",
     "too_many_windows",
