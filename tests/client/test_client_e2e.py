@@ -79,7 +79,10 @@ def test_error_answers(client: WoodpeckerClient, emulator: EmulatorHandle) -> No
         pytest.raises(WoodpeckerApiError) as bad,
     ):
         stranger.mailboxes()
-    assert str(bad.value) == "Woodpecker rejected the API key (401) — check WOODPECKER_API_KEY"
+    assert str(bad.value) == (
+        "Woodpecker rejected the API key (401): Invalid api key — the key is wrong or revoked: check"
+        " WOODPECKER_API_KEY"
+    )
 
     with pytest.raises(WoodpeckerApiError) as missing:
         client.get_campaign(999_999)

@@ -49,7 +49,18 @@ CASES = [
         None,
         "Unauthorized",
         "Invalid api key",
-        "Woodpecker rejected the API key (401) — check WOODPECKER_API_KEY",
+        "Woodpecker rejected the API key (401): Invalid api key — the key is wrong or revoked: check"
+        " WOODPECKER_API_KEY",
+    ),
+    (
+        "get",
+        401,
+        {"title": "Unauthorized", "status": 401, "detail": "No API addon"},
+        None,
+        "Unauthorized",
+        "No API addon",
+        "the key is valid but the account has no API add-on (401: No API addon) — enable the API add-on"
+        " for this account in Woodpecker, or use another account's key",
     ),
     (
         "add_step",
@@ -101,8 +112,8 @@ CASES = [
         None,
         "Forbidden",
         "No API addon",
-        "the account has no API add-on (403: No API addon) — enable the API add-on for this account in"
-        " Woodpecker, or use another account's key",
+        "the key is valid but the account has no API add-on (403: No API addon) — enable the API add-on"
+        " for this account in Woodpecker, or use another account's key",
     ),
     (
         "get",
@@ -200,7 +211,7 @@ def test_plain_text_403_summaries() -> None:
     def line(text: bytes) -> str:
         return summarize(parse_error_body(403, text), method="GET", path="/v2/mailboxes", subject="x")
 
-    assert line(b"No API addon").startswith("the account has no API add-on (403")
+    assert line(b"No API addon").startswith("the key is valid but the account has no API add-on (403")
     assert line(b"Upgrade your plan").startswith("the account's plan does not include API access")
 
 

@@ -92,18 +92,25 @@ ADVICE: dict[str, Advice] = {
     ),
     "API_UNSUPPORTED_CAMPAIGN_FEATURES": Advice(
         "{subject} uses features the API cannot read (409 API_UNSUPPORTED_CAMPAIGN_FEATURES: {reason})",
-        "manage it in the Woodpecker app (e.g. remove IF conditions or manual tasks), or leave it out of"
-        " wpsync",
+        "manage it in the Woodpecker app (IF conditions, a scheduled start and manual tasks cannot be read;"
+        " Woodpecker's own sample campaign is one such), or leave it out of wpsync",
     ),
     "NO_API_ADDON": Advice(
-        "the account has no API add-on (403: {reason})",
+        "the key is valid but the account has no API add-on ({status}: {reason})",
         "enable the API add-on for this account in Woodpecker, or use another account's key",
     ),
     "PLAN_UPGRADE": Advice(
         "the account's plan does not include API access (403: {reason})",
         "upgrade the plan in Woodpecker, or use another account's key",
     ),
-    "HTTP_401": Advice("Woodpecker rejected the API key (401)", f"check {API_KEY_ENV}"),
+    "HTTP_401": Advice(
+        "Woodpecker rejected the API key (401): {reason}",
+        f"the key is wrong or revoked: check {API_KEY_ENV}",
+    ),
+    "V1_ERROR": Advice(  # a v1 error code inside an HTTP 200 or 400 (wpsync.woodpecker.v1)
+        "Woodpecker's v1 API refused {method} {path} for {subject} ({code}: {reason})",
+        "run again later; if it persists, please report this",
+    ),
     "HTTP_403": Advice(
         "Woodpecker refused access to {subject} (403{code}: {reason})",
         f"check the account's plan and API add-on, and that {API_KEY_ENV} is the right account's",
@@ -185,13 +192,16 @@ def parse_error_body(status: int, content: bytes, secret: str | None = None) -> 
 def _kind(info: ApiErrorInfo) -> str:
     if info.code and info.code in ADVICE:
         return info.code
-    if info.status == 403:
-        # The "no add-on" answers are only known from client code, not documented: match the text.
+    if info.status in (401, 403):
+        # The "no add-on" answers are only known from client code, not documented, as a 403 and as a
+        # 401 with a title/detail body (api-notes, "Newer evidence"): tell it from a wrong key by the text.
         said = f"{info.message} {info.details}".lower()
         if "addon" in said or "add-on" in said:
             return "NO_API_ADDON"
         if "upgrade" in said:
             return "PLAN_UPGRADE"
+    if info.code and info.code.startswith("E_") and info.status not in (401, 429):
+        return "V1_ERROR"
     if f"HTTP_{info.status}" in ADVICE:
         return f"HTTP_{info.status}"
     if 400 <= info.status < 500:

@@ -45,7 +45,7 @@ from wpsync.woodpecker.errors import (
     parse_error_body,
     unreachable,
 )
-from wpsync.woodpecker.v1 import v1_error_in_success
+from wpsync.woodpecker.v1 import v1_error_in_body
 
 API_KEY_HEADER = "x-api-key"
 COMPANY_HEADER = "x-company-id"  # an agency's HQ key acting for one client company (not a secret)
@@ -215,11 +215,9 @@ class Sender:
                     raise deadline_passed(
                         method=method, path=path, base_url=base_url, seconds=self.deadline, attempts=attempt
                     ) from None
-            info = None
-            if response is not None and response.is_success:
-                info = v1_error_in_success(response, key)
-                if info is None:
-                    return response
+            info = None if response is None else v1_error_in_body(response, key)
+            if response is not None and response.is_success and info is None:
+                return response
             if response is not None:
                 status = info.status if info is not None else response.status_code
                 # 429 is dropped by the rate limiter before processing, so even a POST may be resent.

@@ -1,4 +1,5 @@
-"""Woodpecker's v1 quirk of an error inside an HTTP 2xx (api-notes.md, "v1 quirks seen in the wild")."""
+"""Woodpecker's v1 quirk of an error inside an HTTP 2xx or 400 (api-notes.md, "v1 quirks seen in the
+wild" and "Newer evidence": the help centre lists E_SESSION and E_TOO_MANY_REQUESTS under 400)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from wpsync.woodpecker.errors import one_line
 V1_ERROR_STATUS = {"E_TOO_MANY_REQUESTS": 429, "E_SESSION": 401}  # the HTTP status each one means
 
 
-def v1_error_in_success(response: httpx.Response, secret: str | None = None) -> ApiErrorInfo | None:
-    """A v1 error delivered inside an HTTP 2xx: ``{"status": {"status": "ERROR", "code", "msg"}}``
-    (api-notes.md, "v1 quirks"). ``E_TOO_MANY_REQUESTS`` reads as a 429 (retried), ``E_SESSION`` as
-    a 401; others as a 400. None for every other answer."""
+def v1_error_in_body(response: httpx.Response, secret: str | None = None) -> ApiErrorInfo | None:
+    """A v1 error delivered inside an HTTP 2xx or 400: ``{"status": {"status": "ERROR", "code",
+    "msg"}}``. ``E_TOO_MANY_REQUESTS`` reads as a 429 (retried), ``E_SESSION`` as a 401; others as a
+    400. None for every other answer."""
+    if not (response.is_success or response.status_code == 400):
+        return None
     if not response.content.startswith(b"{") or b'"status"' not in response.content[:4096]:
         return None  # the common case, decided without parsing the body twice
     try:
