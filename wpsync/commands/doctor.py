@@ -10,6 +10,7 @@ purpose, not by the first apply.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +19,10 @@ from wpsync.commands.resolve import Account
 from wpsync.commands.workspace import Workspace, client_for, named
 from wpsync.errors import EXIT_ERROR, EXIT_OK, InputError, WpsyncError
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
+from wpsync.woodpecker.identity import identify
 from wpsync.woodpecker.refresh import first_subject
 from wpsync.woodpecker.remote import read_steps
-from wpsync.woodpecker.stats import account_identity, processed_by_step
+from wpsync.woodpecker.stats import processed_by_step
 
 NO_SUCH_CAMPAIGN = 2_000_000_000  # far above any id an account has: the probe can change nothing
 KNOWN_SETTINGS_EXTRA = {"auto_pause_prospect_from_domain_statuses", "count_followup_delay_in_working_days"}
@@ -73,18 +75,42 @@ def run_checks(client: WoodpeckerClient, ws: Workspace) -> list[Check]:
     if not attempt("API reachable, key valid, API add-on", lambda: _mailboxes(client)):
         return checks  # nothing else can be read
     attempt("LinkedIn accounts readable", lambda: _linkedin(client))
-    attempt("campaign list shape", lambda: _campaign_list(client))
-    attempt("account identity (GET /v1/me)", lambda: _identity(client, ws))
+    listed: list[dict[str, Any]] = []
+    attempt("campaign list shape", lambda: _campaign_list(client, listed))
+    attempt("account identity", lambda: _identity(client, ws))
     records = ws.state.read_all()
-    if records:
-        record = records[sorted(records)[0]]
-        read = functools.cache(client.get_campaign)  # one GET serves both checks
-        attempt(f"campaign payload ({record.key})", lambda: _payload(read, record.campaign_id))
-        attempt(f"stats shape ({record.key})", lambda: _stats(read, client, record.campaign_id))
+    # Recorded campaigns first, then any listed one: a real account's first campaign may be Woodpecker's
+    # sample, which the API cannot read (409) — say so and try the next, rather than fail.
+    names = {c["id"]: str(c.get("name")) for c in listed if isinstance(c.get("id"), int)}
+    candidates = [(key, records[key].campaign_id) for key in sorted(records)]
+    candidates += [(names[i], i) for i in sorted(names) if i not in {c for _, c in candidates}]
+    read = functools.cache(client.get_campaign)  # one GET serves both checks
+    for label, campaign_id in candidates[:MAX_CAMPAIGNS_TRIED]:
+        if _unsupported(read, campaign_id):
+            checks.append(Check(f"campaign payload ({label})", None, UNSUPPORTED.format(campaign_id)))
+            continue
+        attempt(f"campaign payload ({label})", functools.partial(_payload, read, campaign_id))
+        attempt(f"stats shape ({label})", functools.partial(_stats, read, client, campaign_id))
+        break
     else:
-        checks.append(Check("campaign payload and stats", None, "no recorded campaign to read yet"))
+        checks.append(Check("campaign payload and stats", None, "no campaign the API can read yet"))
     attempt("make_editable route", lambda: _make_editable_route(client))
     return checks
+
+
+MAX_CAMPAIGNS_TRIED = 3
+UNSUPPORTED = (
+    "campaign {} answers 409 API_UNSUPPORTED_CAMPAIGN_FEATURES: the API cannot read it (IF conditions, a"
+    " scheduled start, manual tasks; Woodpecker's own sample campaign does this); wpsync leaves it alone"
+)
+
+
+def _unsupported(read: Callable[[int], dict[str, Any]], campaign_id: int) -> bool:
+    try:
+        read(campaign_id)
+    except WoodpeckerApiError as exc:
+        return exc.code == "API_UNSUPPORTED_CAMPAIGN_FEATURES"
+    return False
 
 
 def _mailboxes(client: WoodpeckerClient) -> Check:
@@ -101,15 +127,20 @@ def _mailboxes(client: WoodpeckerClient) -> Check:
 def _linkedin(client: WoodpeckerClient) -> Check:
     accounts = client.linkedin_accounts()
     shaped = all(isinstance(a.get("id"), int) and "session_status" in a for a in accounts)
-    return Check(
-        "LinkedIn accounts readable",
-        shaped,
-        f"{len(accounts)} account(s)" + ("" if shaped else ", in an unexpected shape"),
-    )
+    statuses = Counter(str(a.get("session_status")) for a in accounts)
+    detail = f"{len(accounts)} account(s)" + ("" if shaped else ", in an unexpected shape")
+    if accounts:
+        detail += ": " + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+    stuck = sorted(s for s in statuses if s != "CONNECTED")
+    if stuck:
+        # REQUIRES_CHECKPOINT (an older page lists it): LinkedIn wants the sender to verify the login.
+        detail += f" — steps using {' or '.join(stuck)} accounts are refused until reconnected in Woodpecker"
+    return Check("LinkedIn accounts readable", shaped, detail)
 
 
-def _campaign_list(client: WoodpeckerClient) -> Check:
+def _campaign_list(client: WoodpeckerClient, listed: list[dict[str, Any]]) -> Check:
     campaigns = client.list_campaigns()
+    listed.extend(campaigns)
     shaped = all(isinstance(c.get("id"), int) and "name" in c and "status" in c for c in campaigns)
     return Check(
         "campaign list shape",
@@ -119,27 +150,14 @@ def _campaign_list(client: WoodpeckerClient) -> Check:
 
 
 def _identity(client: WoodpeckerClient, ws: Workspace) -> Check:
-    try:
-        answer = client.me()
-    except WoodpeckerApiError as exc:
-        if exc.status in (401, 403):
-            raise
-        return Check(
-            "account identity (GET /v1/me)", None, f"not available ({exc.status}): the account check is off"
-        )
-    found = account_identity(answer)
-    if found is None:
-        return Check(
-            "account identity (GET /v1/me)",
-            None,
-            f"answered without an id wpsync can read (keys: {sorted(answer)[:8]})",
-        )
+    found = identify(client)
+    name = f"account identity ({found.source})"
+    if found.account is None:
+        return Check(name, None, f"{found.shown} — no account id: the account check is off")
     recorded = ws.state.account()
-    if recorded and recorded != found:
-        return Check(
-            "account identity (GET /v1/me)", False, f"key is for {found}; the state belongs to {recorded}"
-        )
-    return Check("account identity (GET /v1/me)", True, found + (" (matches the state)" if recorded else ""))
+    if recorded and recorded != found.account:
+        return Check(name, False, f"{found.shown}; the state belongs to {recorded}")
+    return Check(name, True, found.shown + (" (matches the state)" if recorded else ""))
 
 
 def _payload(read: Callable[[int], dict[str, Any]], campaign_id: int) -> Check:

@@ -16,6 +16,7 @@
     delete_step(id, step)          DELETE /v2/campaigns/{id}/steps/{step}      the full campaign payload
     delete_campaign(id)            DELETE /v2/campaigns/{id}                   None
     me()                           GET  /v1/me                                 the key's user/company
+    users()                        GET  /v2/users?page=0                       the account's users
     mailboxes()                    GET  /v2/mailboxes                          bare array
     linkedin_accounts()            GET  /v2/linkedin_accounts                  ["linkedin_accounts"]
     agency_page(n)                 GET  /v2/agency/companies?page=N (from 1)   an HQ key's clients, JSON
@@ -288,8 +289,12 @@ class WoodpeckerClient:
 
     def me(self) -> JsonObject:
         """Who the key belongs to: ``GET /v1/me`` (the docs' example request; its body is undocumented,
-        so ``wpsync.woodpecker.stats.account_identity`` reads it leniently)."""
+        so ``wpsync.woodpecker.identity`` reads it leniently)."""
         return self._object("GET", "/v1/me", "the account of this API key")
+
+    def users(self) -> JsonObject:
+        """The first page of the account's users (``content``, ``pagination_data``; pages from 0)."""
+        return self._object("GET", "/v2/users", "the account's users", params={"page": "0"})
 
     # -- accounts ---------------------------------------------------------------------------------
 
@@ -322,8 +327,10 @@ class WoodpeckerClient:
         # 200 with no body per the docs; any body is ignored, the caller reads the status back.
         self._sender.send("POST", f"/v2/campaigns/{cid}/{action}", subject=f"campaign {cid}")
 
-    def _object(self, method: str, path: str, subject: str, body: Any = None) -> JsonObject:
-        response = self._sender.send(method, path, subject=subject, body=body)
+    def _object(
+        self, method: str, path: str, subject: str, body: Any = None, params: dict[str, str] | None = None
+    ) -> JsonObject:
+        response = self._sender.send(method, path, subject=subject, body=body, params=params)
         data = self._json(response, method, path, "a JSON object")
         if not isinstance(data, dict):
             raise self._bad(response, "a JSON object", method, path)

@@ -16,7 +16,7 @@ from wpsync.plan.facts import Facts, Names, RemoteCampaign, StepResults, Unreada
 from wpsync.state.records import Applied, CampaignRecord
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.remote import read_steps
-from wpsync.woodpecker.stats import account_identity, processed_by_step, prospects, results_by_step
+from wpsync.woodpecker.stats import processed_by_step, prospects, results_by_step
 
 
 def get_or_none(client: WoodpeckerClient, campaign_id: int) -> dict[str, Any] | None:
@@ -160,14 +160,11 @@ def refresh(
 
 
 def identify(client: WoodpeckerClient) -> str | None:
-    """The key's account from ``GET /v1/me``, or None when Woodpecker does not answer it in a shape
-    wpsync can read (the route and its body are not documented: the check is then skipped)."""
-    try:
-        return account_identity(client.me())
-    except WoodpeckerApiError as exc:
-        if exc.status in (401, 403):
-            raise  # a bad key or a missing add-on says so itself
-        return None
+    """The key's account (``wpsync.woodpecker.identity``: ``/v1/me``, else ``/v2/users``), or None when
+    neither answers in a shape wpsync can read (the check is then skipped)."""
+    from wpsync.woodpecker.identity import identify as read_identity
+
+    return read_identity(client).account
 
 
 def _untracked(client: WoodpeckerClient, records: Mapping[str, CampaignRecord]) -> dict[str, tuple[int, ...]]:
