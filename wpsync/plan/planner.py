@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC
 from wpsync.plan.actions import Action, CreateCampaign, SetStatus
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.plan.facts import Facts
+from wpsync.plan.facts import Facts, Unreadable
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
 from wpsync.plan.twin_records import twin_records
 from wpsync.state.records import Applied, CampaignRecord
@@ -67,6 +67,10 @@ def make_plan(
     for item in sorted(files, key=lambda f: f.key):
         if item.key in twins.blocked:
             continue  # a damaged state: the refusal above says which record to forget
+        if item.key in facts.unreadable and (record := records.get(item.key)) is not None:
+            # Named in every plan that tried to read it (`--refresh all` of an unchanged file too).
+            notes.append(_unreadable(item.key, record, facts.unreadable[item.key]))
+            continue
         if isinstance(item, Unchanged) or item.key in moved_to:
             unchanged += 1  # its record is not even looked up: gather may not have read it
             continue
@@ -82,18 +86,6 @@ def make_plan(
                     )
                 )
                 actions.extend(_launch(item, notes))
-            continue
-        if item.key in facts.unreadable:
-            problem = facts.unreadable[item.key]
-            notes.append(
-                Note(
-                    item.key,
-                    "unreadable",
-                    f"{item.key}: Woodpecker would not read campaign {record.campaign_id} ({problem.code}: "
-                    f"{problem.message}); it is left untouched — edit it in Woodpecker's app, or "
-                    f"`wpsync forget {item.key}`",
-                )
-            )
             continue
         if item.key in facts.campaigns and facts.campaigns[item.key] is None:
             refusals.append(_missing(item, record, len(missing), len(facts.campaigns)))
@@ -116,6 +108,8 @@ def make_plan(
         notes.extend(planned.notes)
     gone = {m.old_key for m in moves}
     for key in sorted(set(records) - on_disk - gone - twins.blocked):
+        if key in facts.unreadable:
+            notes.append(_unreadable(key, records[key], facts.unreadable[key]))
         notes.append(
             Note(
                 key,
@@ -189,6 +183,15 @@ def _launch(desired: Desired, notes: list[Note]) -> list[Action]:
             )
         )
     return []
+
+
+def _unreadable(key: str, record: CampaignRecord, problem: Unreadable) -> Note:
+    return Note(
+        key,
+        "unreadable",
+        f"{key}: Woodpecker would not read campaign {record.campaign_id} ({problem.code}: "
+        f"{problem.message}); it is left untouched — edit it in Woodpecker's app, or `wpsync forget {key}`",
+    )
 
 
 def _moves(
