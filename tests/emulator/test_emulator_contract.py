@@ -28,7 +28,11 @@ LIVE_SETTINGS = {
     "auto_pause_prospect_from_domain_statuses": ["REPLIED", "BOUNCED"],
     "count_followup_delay_in_working_days": False,
 }
-LIVE_TOP_LEVEL = {"bounce_shield_enabled": True, "bounce_shield_threshold": 5, "bounce_shield_autopaused_at": None}
+LIVE_TOP_LEVEL = {
+    "bounce_shield_enabled": True,
+    "bounce_shield_threshold": 5,
+    "bounce_shield_autopaused_at": None,
+}
 EMPTY = {"message": "There are no campaigns."}
 
 
@@ -189,7 +193,11 @@ def test_campaign_list_filters_by_status_and_adds_step_stats_for_one_id(
             "monFrom": "08:00",
             "monTo": "17:00",
             **{d: [] for d in ("tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
-            **{f"{d}{edge}": None for d in ("tue", "wed", "thu", "fri", "sat", "sun") for edge in ("From", "To")},
+            **{
+                f"{d}{edge}": None
+                for d in ("tue", "wed", "thu", "fri", "sat", "sun")
+                for edge in ("From", "To")
+            },
             "follow_up": 1,
             "condition": None,
             "number": 1,
