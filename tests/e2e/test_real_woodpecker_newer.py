@@ -88,6 +88,29 @@ def test_an_edit_woodpecker_answers_otherwise_is_recorded_as_answered(
     assert ws.run("plan").stdout == NO_CHANGES
 
 
+def test_a_campaign_patch_woodpecker_does_not_carry_out_is_shown_again(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for the campaign's own fields: here Woodpecker keeps the old name (faked in the client)."""
+    applied(ws)
+    from wpsync.woodpecker.client import WoodpeckerClient
+
+    real = WoodpeckerClient.update_campaign
+    ws.edit("one-step-email", 'name = "', 'name = "Renamed ')
+    with monkeypatch.context() as lossy:
+        lossy.setattr(
+            WoodpeckerClient,
+            "update_campaign",
+            lambda self, cid, patch: real(self, cid, {**patch, "name": "One-step email campaign"}),
+        )
+        result = ws.run("apply", "--auto-approve")
+        assert result.exit_code == 0, result.output
+        assert "with the campaign not as sent; recorded what it holds" in result.output
+    plan = ws.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 2, plan.output
+    assert "~ update campaign" in plan.stdout and "Renamed" in plan.stdout
+
+
 # --- 2. LinkedIn steps can be appended --------------------------------------------------------------
 
 
@@ -127,10 +150,16 @@ def test_an_account_that_refuses_a_linkedin_append_stops_with_the_fork_way_out(w
 
 
 def test_a_linkedin_append_is_checked_as_a_linkedin_step(ws: Workspace) -> None:
+    """Its LinkedIn account is checked before any call, as a create's is (the plan reads the accounts)."""
     applied(ws).append("two-step-linkedin", LINKEDIN_APPEND.replace("200002", "999999"))
-    result = ws.run("apply", "--auto-approve")
-    assert result.exit_code == 1
-    assert "409 VALIDATION_FAILURE: step.body.linkedin_account_id: LinkedIn account 999999" in result.stderr
+    plan = ws.run("plan")
+    assert plan.exit_code == 3, plan.output
+    assert "step 3: account_invalid" in plan.stdout
+    assert "LinkedIn account 999999 does not exist in this Woodpecker account" in plan.stdout
+    ws.emulator.seed_linkedin(200002, "Example Sender", "DISCONNECTED")
+    ws.edit("two-step-linkedin", "999999", "200002")
+    assert "LinkedIn account 200002 is DISCONNECTED" in ws.run("plan").stdout
+    assert ws.posts() == []
 
 
 # --- 3. v1 errors inside an HTTP 400 ----------------------------------------------------------------

@@ -205,13 +205,14 @@ def _apply_one(
             return f"step {record.steps[-1].id} added"
         case UpdateCampaign() | UpdateWindows() | UpdateVersion() | DeleteStep():
             record = calls.edit(action, state, client)
-            if isinstance(action, UpdateWindows | UpdateVersion) and (
-                record.steps[action.position].hash != action.step_hash
-            ):
+            if (
+                isinstance(action, UpdateWindows | UpdateVersion)
+                and record.steps[action.position].hash != action.step_hash
+            ) or (isinstance(action, UpdateCampaign) and record.head_hash != action.head_hash):
                 report.diverged.add(action.key)
                 report.warnings.append(
-                    f"{action.key}: Woodpecker answered {label(action)} with step {action.position} not as"
-                    " sent; recorded what it holds, so the next plan shows the difference"
+                    f"{action.key}: Woodpecker answered {label(action)} with the campaign not as sent;"
+                    " recorded what it holds, so the next plan shows the difference"
                 )
             if isinstance(action, DeleteStep):
                 report.deleted += 1

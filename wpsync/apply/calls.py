@@ -14,7 +14,7 @@ from typing import Any
 from wpsync import failpoints
 from wpsync.apply import answers
 from wpsync.apply import record as records
-from wpsync.apply.settle import Happened, find_appended, find_created, settle
+from wpsync.apply.settle import Happened, find_appended, find_created, holds_patch, settle
 from wpsync.errors import WpsyncError
 from wpsync.limits import EDITABLE
 from wpsync.plan.actions import (
@@ -297,6 +297,8 @@ def edit(
             intent = EditIntent(action.key, cid, "delete_step", step.id)
             call = lambda: client.delete_step(cid, step.id)  # noqa: E731
     payload = mutate(state, action.key, intent, call, lambda: _found(settle(intent, client, set())))
+    if isinstance(action, UpdateCampaign) and not holds_patch(action.patch, payload):
+        head, head_hash = None, None  # Woodpecker did not take it all: keep what it held before
     steps = len(record.steps) - (1 if isinstance(action, DeleteStep) else 0)
     return _record_payload(state, record, payload, head=head, head_hash=head_hash, steps=steps)
 

@@ -132,6 +132,14 @@ def _patched(sent: JSON, payload: JSON) -> bool:
     )
 
 
+def holds_patch(sent: JSON, payload: JSON) -> bool:
+    """Whether Woodpecker's answer to a campaign PATCH holds what was sent. A null setting asks for the
+    default, whose value wpsync does not know, so it is not compared."""
+    settings = {k: v for k, v in (sent.get("settings") or {}).items() if v is not None}
+    rest = {k: v for k, v in sent.items() if k != "settings"}
+    return _patched(rest | ({"settings": settings} if settings else {}), payload) or not (rest or settings)
+
+
 def mismatches(sent: JSON, step_hashes: tuple[str, ...], payload: JSON) -> list[str]:
     """What differs between a create body as sent and a campaign Woodpecker holds ([] = the same)."""
     found: list[str] = []

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC
-from wpsync.plan.actions import Action, CreateCampaign, SetStatus
+from wpsync.plan.actions import Action, AppendStep, CreateCampaign, SetStatus
 from wpsync.plan.desired import Desired, Unchanged
 from wpsync.plan.facts import Facts, Unreadable
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
@@ -101,6 +101,10 @@ def make_plan(
             facts.campaigns.get(item.key),
             Options(live_edits(options, item), options.leave_editable, facts.mailboxes),
         )
+        if any(isinstance(a, AppendStep) for a in planned.actions) and (
+            wrong := linkedin_refusals(item, facts, len(record.content_steps))
+        ):
+            planned.actions, planned.refusals = [], [*planned.refusals, *wrong]
         if not planned.actions and not planned.refusals:
             unchanged += 1
         actions.extend(planned.actions)
@@ -261,8 +265,21 @@ def _check_accounts(desired: Desired, facts: Facts, notes: list[Note]) -> list[R
                         "(a mailbox connected conditionally still sends)",
                     )
                 )
+    return found + linkedin_refusals(desired, facts)
+
+
+def linkedin_refusals(desired: Desired, facts: Facts, first: int = 0) -> list[Refusal]:
+    """LINKEDIN steps from ``first`` on (all of a create, the appended ones of a recorded campaign)
+    whose LinkedIn account the API would refuse with 409, refused before any call."""
+    found: list[Refusal] = []
+
+    def refuse(reason: str, way_out: str, step: int | None = None) -> None:
+        found.append(Refusal(desired.key, desired.file, "account_invalid", step, reason, way_out))
+
     if facts.linkedin is not None:
         for use in desired.linkedin:
+            if use.index < first:
+                continue
             index, account, longest = use.index, use.account_id, use.longest_note
             if account not in facts.linkedin:
                 refuse(

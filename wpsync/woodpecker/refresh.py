@@ -140,7 +140,11 @@ def refresh(
     )
     needed = moved or stopped or any(f.head["email_account_ids"] for f in new)
     boxes = _mailboxes(client) if needed else None
-    senders = _linkedin(client) if any(f.linkedin for f in new) else None
+    # LinkedIn accounts matter to what is created, and to LINKEDIN steps appended to recorded campaigns.
+    appended = any(
+        u.index >= len(records[f.key].content_steps) for f in changed if f.key in records for u in f.linkedin
+    )
+    senders = _linkedin(client) if appended or any(f.linkedin for f in new) else None
     untracked = _untracked(client, records) if new else None
     # Who the key belongs to matters when something would be created, or recorded campaigns seem gone:
     # then (and only then) one more read says whether the key is the state's account.
