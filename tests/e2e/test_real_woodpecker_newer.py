@@ -268,7 +268,7 @@ def test_a_refused_run_leaves_the_campaign_recorded_to_restore(ws: Workspace) ->
     ws.emulator.add_fault("409", count=2, method="POST", path_prefix=f"/rest/v2/campaigns/{cid}/run")
     result = ws.run("apply", "--auto-approve", "--make-editable")
     assert result.exit_code == 1
-    assert "409 VALIDATION_FAILURE" in result.output
+    assert f"Woodpecker refused to run campaign {cid} (HTTP 409" in result.output
     assert ws.campaign(cid)["status"] == "EDITED"
     assert record(ws, "one-step-email")["restore_status"] == "RUNNING"
     again = ws.run("apply", "--auto-approve", "--make-editable")

@@ -292,8 +292,7 @@ class WoodpeckerClient:
         so ``wpsync.woodpecker.identity`` reads it leniently)."""
         return self._object("GET", "/v1/me", "the account of this API key")
 
-    def users(self) -> JsonObject:
-        """The first page of the account's users (``content``, ``pagination_data``; pages from 0)."""
+    def users(self) -> JsonObject:  # the first page of users (content, pagination_data; pages from 0)
         return self._object("GET", "/v2/users", "the account's users", params={"page": "0"})
 
     # -- accounts ---------------------------------------------------------------------------------
