@@ -68,6 +68,7 @@ from wpsync.woodpecker.errors import (
     bad_success_body,
     maybe_committed,
 )
+from wpsync.woodpecker.path_ids import campaign_id_in_path, id_in_path
 from wpsync.woodpecker.stats import total_count
 from wpsync.woodpecker.transport import (
     COMPANY_HEADER,
@@ -91,21 +92,6 @@ __all__ = [
 JsonObject = dict[str, Any]
 # Read must outlast Woodpecker's 15 s queue: a queued request is slow, not lost.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=40.0, write=20.0, pool=10.0)
-
-
-def _segment(value: str) -> str:
-    """A server-assigned id in a path: ids come from Woodpecker's answers, so refuse anything odd
-    rather than let it change the path."""
-    if not value or not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
-        raise InputError(f"an id {value!r} from the state is not a Woodpecker id; restore the state from git")
-    return value
-
-
-def _campaign_id(value: int) -> int:
-    # Ids go into URL paths: only a real positive int may, never a string that could add a path.
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise TypeError(f"campaign id must be a positive int, not {value!r}")
-    return value
 
 
 class WoodpeckerClient:
@@ -189,11 +175,11 @@ class WoodpeckerClient:
         return self._object("POST", "/v2/campaigns", subject, body=dict(body))
 
     def add_step(self, campaign_id: int, body: Mapping[str, Any]) -> JsonObject:
-        cid = _campaign_id(campaign_id)
+        cid = campaign_id_in_path(campaign_id)
         return self._object("POST", f"/v2/campaigns/{cid}/steps", f"campaign {cid}", body=dict(body))
 
     def get_campaign(self, campaign_id: int) -> JsonObject:
-        cid = _campaign_id(campaign_id)
+        cid = campaign_id_in_path(campaign_id)
         return self._object("GET", f"/v2/campaigns/{cid}", f"campaign {cid}")
 
     def make_editable(self, campaign_id: int) -> None:
@@ -218,7 +204,7 @@ class WoodpeckerClient:
     def campaign_item(self, campaign_id: int) -> JsonObject:
         """The campaign's entry in ``GET /v1/campaign_list?id=ID``, with its ``stats``: read it with
         ``wpsync.woodpecker.stats``, which alone knows (and doubts) the shape."""
-        cid = _campaign_id(campaign_id)
+        cid = campaign_id_in_path(campaign_id)
         path = "/v1/campaign_list"
         items = self._list(path, f"campaign {cid}", params={"id": str(cid)})
         found = [c for c in items if c.get("id") == cid] or items[:1]
@@ -243,7 +229,7 @@ class WoodpeckerClient:
         """How many prospects the campaign has: ``X-Total-Count`` of ``GET /v1/prospects?campaigns_id=ID``
         with one prospect a page (api-notes.md, "Newer evidence"). An empty answer (204, or 200 with a
         ``{"message"}``, or ``[]``) is 0; prospects without a readable header are None: unknown."""
-        cid = _campaign_id(campaign_id)
+        cid = campaign_id_in_path(campaign_id)
         params = {"campaigns_id": str(cid), "page": "1", "per_page": "1"}
         response = self._sender.send(
             "GET", "/v1/prospects", subject=f"campaign {cid}'s prospects", params=params
@@ -264,27 +250,27 @@ class WoodpeckerClient:
     # -- edits in place (v2; DRAFT or EDITED only) -------------------------------------------------
 
     def update_campaign(self, campaign_id: int, patch: Mapping[str, Any]) -> JsonObject:
-        cid = _campaign_id(campaign_id)
+        cid = campaign_id_in_path(campaign_id)
         return self._object("PATCH", f"/v2/campaigns/{cid}", f"campaign {cid}", body=dict(patch))
 
     def update_step(self, campaign_id: int, step_id: str, body: Mapping[str, Any]) -> JsonObject:
-        cid = _campaign_id(campaign_id)
-        path = f"/v2/campaigns/{cid}/steps/{_segment(step_id)}"
+        cid = campaign_id_in_path(campaign_id)
+        path = f"/v2/campaigns/{cid}/steps/{id_in_path(step_id)}"
         return self._object("PATCH", path, f"campaign {cid}", body=dict(body))
 
     def update_version(
         self, campaign_id: int, step_id: str, version_id: str, patch: Mapping[str, Any]
     ) -> JsonObject:
-        cid = _campaign_id(campaign_id)
-        path = f"/v2/campaigns/{cid}/steps/{_segment(step_id)}/versions/{_segment(version_id)}"
+        cid = campaign_id_in_path(campaign_id)
+        path = f"/v2/campaigns/{cid}/steps/{id_in_path(step_id)}/versions/{id_in_path(version_id)}"
         return self._object("PATCH", path, f"campaign {cid}", body=dict(patch))
 
     def delete_step(self, campaign_id: int, step_id: str) -> JsonObject:
-        cid = _campaign_id(campaign_id)
-        return self._object("DELETE", f"/v2/campaigns/{cid}/steps/{_segment(step_id)}", f"campaign {cid}")
+        cid = campaign_id_in_path(campaign_id)
+        return self._object("DELETE", f"/v2/campaigns/{cid}/steps/{id_in_path(step_id)}", f"campaign {cid}")
 
     def delete_campaign(self, campaign_id: int) -> None:
-        cid = _campaign_id(campaign_id)
+        cid = campaign_id_in_path(campaign_id)
         self._sender.send("DELETE", f"/v2/campaigns/{cid}", subject=f"campaign {cid}")  # 200, no body
 
     def me(self) -> JsonObject:
@@ -322,7 +308,7 @@ class WoodpeckerClient:
     # -- plumbing ---------------------------------------------------------------------------------
 
     def _transition(self, campaign_id: int, action: str) -> None:
-        cid = _campaign_id(campaign_id)
+        cid = campaign_id_in_path(campaign_id)
         # 200 with no body per the docs; any body is ignored, the caller reads the status back.
         self._sender.send("POST", f"/v2/campaigns/{cid}/{action}", subject=f"campaign {cid}")
 
