@@ -13,8 +13,8 @@ from typing import Any
 
 from wpsync.apply import record as records
 from wpsync.apply.settle import mismatches
-from wpsync.errors import WpsyncError
-from wpsync.plan.actions import CreateCampaign
+from wpsync.errors import ApiError, WpsyncError
+from wpsync.plan.actions import AppendStep, CreateCampaign, UpdateCampaign, UpdateVersion, UpdateWindows
 from wpsync.state.records import Applied, CampaignRecord
 
 JSON = dict[str, Any]
@@ -73,3 +73,23 @@ def changed(
             "and records what it holds"
         ) from None
     return updated, content
+
+
+def linkedin_append_refused(action: AppendStep, campaign_id: int, exc: ApiError) -> WpsyncError:
+    """A 400 to a LINKEDIN append. wpsync checked the step as a LinkedIn step, so it means this
+    account's add-step still takes EMAIL steps only, as the older spec page said; nothing changed."""
+    fields = "; ".join(f"{f.field}: {f.detail}" if f.field else f.detail for f in exc.info.field_errors)
+    why = fields or exc.info.details or exc.info.message or "no details given"
+    return WpsyncError(
+        f"Woodpecker refused to append LINKEDIN step {action.position} to campaign {campaign_id}"
+        f" ({exc.status}{f' {exc.code}' if exc.code else ''}: {why}); this account's add-step call seems"
+        f" to take EMAIL steps only, and nothing was changed — remove step {action.position} from"
+        f" {action.file}, or fork into a new campaign file that has it from the start"
+    )
+
+
+def diverged(action: UpdateCampaign | UpdateWindows | UpdateVersion, record: CampaignRecord) -> bool:
+    """Whether Woodpecker answered the edit with the campaign not as sent (recorded as answered)."""
+    if isinstance(action, UpdateCampaign):
+        return record.head_hash != action.head_hash
+    return record.steps[action.position].hash != action.step_hash

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from wpsync.apply import calls
+from wpsync.apply import answers, calls
 from wpsync.apply import record as records
 from wpsync.apply.settle import DidNotHappen, Happened, recorded_locally, settle
 from wpsync.errors import StalePlan, WpsyncError
@@ -205,10 +205,7 @@ def _apply_one(
             return f"step {record.steps[-1].id} added"
         case UpdateCampaign() | UpdateWindows() | UpdateVersion() | DeleteStep():
             record = calls.edit(action, state, client)
-            if (
-                isinstance(action, UpdateWindows | UpdateVersion)
-                and record.steps[action.position].hash != action.step_hash
-            ) or (isinstance(action, UpdateCampaign) and record.head_hash != action.head_hash):
+            if not isinstance(action, DeleteStep) and answers.diverged(action, record):
                 report.diverged.add(action.key)
                 report.warnings.append(
                     f"{action.key}: Woodpecker answered {label(action)} with the campaign not as sent;"

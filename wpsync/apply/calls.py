@@ -153,21 +153,8 @@ def append(
     except WoodpeckerApiError as exc:
         if action.step.get("type") != "LINKEDIN" or exc.status != 400:
             raise
-        # wpsync checked the step as a LinkedIn step: a 400 here means this account's add-step still
-        # takes EMAIL steps only, as the older spec page said. Nothing was changed.
-        raise WpsyncError(
-            f"Woodpecker refused to append LINKEDIN step {action.position} to campaign {record.campaign_id}"
-            f" ({exc.status}{f' {exc.code}' if exc.code else ''}: {_why(exc)}); this account's add-step"
-            f" call seems to take EMAIL steps only, and nothing was changed — remove step"
-            f" {action.position} from {action.file}, or fork into a new campaign file that has it from"
-            " the start"
-        ) from None
+        raise answers.linkedin_append_refused(action, record.campaign_id, exc) from None
     return _record_payload(state, record, payload, steps=len(record.steps) + 1, last_hash=action.step_hash)
-
-
-def _why(exc: WoodpeckerApiError) -> str:
-    fields = "; ".join(f"{f.field}: {f.detail}" if f.field else f.detail for f in exc.info.field_errors)
-    return fields or exc.info.details or exc.info.message or "no details given"
 
 
 def check_still_appendable(
