@@ -545,7 +545,7 @@ class Bench:
             emulator.clear_requests(key)
             self.measure(
                 "plan-nochange", "wpsync plan (no changes)", n, plan, cwd=where, env=emulator.env(key),
-                reps=reps, check=expect_text("No changes."),
+                reps=reps, check=expect_text("No changes"),
             )  # fmt: skip
             self.record_calls("plan-nochange", n, emulator, key)
             if n == 1000:
@@ -822,7 +822,7 @@ class Bench:
                 sample = run_process(
                     plan, cwd=cwd, env=emulator.env(account), log=log / f"{result.case}-{rep}.log"
                 )
-                expect_text("No changes.")((log / f"{result.case}-{rep}.log").read_text(errors="replace"))
+                expect_text("No changes")((log / f"{result.case}-{rep}.log").read_text(errors="replace"))
                 result.samples.append(sample)
         for result, _, _ in pair:
             self.done(result)

@@ -45,11 +45,14 @@ class WpsyncError(Exception):
         return [self.message]
 
 
+# Bidi controls (which reorder what follows them: a file named "a\u202eb.toml" shows as "ab.lmot")
+# and zero-width characters (which make two names look alike), shown as escapes wherever they are.
+_INVISIBLE = (0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF)
 _ONE_LINE = {
     code: (
         "\\r" if code == 13 else "\\n" if code == 10 else f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
     )
-    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *_INVISIBLE)
     if code != 0x09
 }
 
@@ -67,7 +70,8 @@ class Problem:
     def render(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         # One problem is one line: text quoted from a file (or a file or key name) must not start a
-        # forged line of its own, nor move the cursor or recolour the terminal (C0/C1, DEL, U+2028/9).
+        # forged line of its own, nor move the cursor or recolour the terminal (C0/C1, DEL, U+2028/9),
+        # nor reorder or hide what a reader sees (bidi controls, zero-width characters).
         line = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
         return line.translate(_ONE_LINE)
 

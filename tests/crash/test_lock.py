@@ -72,3 +72,47 @@ def test_a_lock_from_another_host_needs_force_unlock(tmp_path: Path, emulator: E
     assert unlocked.returncode == 0 and "Removed lock feed42 held by ci@runner-7" in unlocked.stdout
     assert scenario.wpsync("apply", "--auto-approve").returncode == 0
     scenario.check()
+
+
+def test_force_unlock_of_a_live_holder_asks_or_needs_force(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from wpsync.cli import main
+    from wpsync.commands.unlock import force_unlock_command
+    from wpsync.state.store import StateDir
+
+    (tmp_path / "state").mkdir()
+    live = {  # this very process, on this host: provably running
+        "id": "beef01",
+        "who": "ci",
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "command": "wpsync apply",
+        "since": "x",
+    }
+    lock = tmp_path / "state" / ".lock"
+    lock.write_text(json.dumps(live))
+    args = ["force-unlock", "beef01", "--state", str(tmp_path / "state")]
+    refused = CliRunner().invoke(main, args)  # no terminal: it cannot ask
+    assert refused.exit_code == 1, refused.output
+    assert "lock beef01 held by ci@" in refused.output and "is still running" in refused.output
+    assert "pass --force" in refused.output and lock.exists()
+    asked: list[str] = []
+    lines: list[str] = []
+
+    def answer(reply: bool) -> int:
+        return force_unlock_command(
+            StateDir(tmp_path / "state"),
+            "beef01",
+            force=False,
+            interactive=True,
+            confirm=lambda question: asked.append(question) or reply,
+            echo=lines.append,
+        )
+
+    assert answer(False) == 1 and lock.exists() and lines == ["Nothing removed."]
+    assert "Force-unlock it?" in asked[0]
+    assert answer(True) == 0 and not lock.exists()
+    lock.write_text(json.dumps(live))
+    forced = CliRunner().invoke(main, [*args, "--force"])
+    assert forced.exit_code == 0 and "Removed lock beef01" in forced.output and not lock.exists()

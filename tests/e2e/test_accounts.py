@@ -104,7 +104,7 @@ def test_apply_drives_every_account_at_once_each_with_its_own_key_and_campaigns(
     assert "Apply complete in 3 of 3 account(s)." in result.stdout
     again = fleet.run("plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
-    assert "No changes in 3 accounts." in again.stdout
+    assert "No changes in 3 accounts to the campaign files since the last apply." in again.stdout
 
 
 def test_one_account_failing_does_not_stop_the_others(fleet: Fleet) -> None:
@@ -189,7 +189,7 @@ def test_keys_of_two_accounts_swapped_are_refused_per_account(
         plan = fleet.run("plan")
         assert plan.exit_code == 3, plan.output
         # Each account's state knows its account: each refuses the other's key, before any POST.
-        assert plan.stdout.count(": account_mismatch") == 2
+        assert plan.stdout.count("  ✗ account_mismatch\n") == 2
         assert "\nin alpha:\n" in plan.stdout and "\nin beta:\n" in plan.stdout
         shared.clear_requests()
         assert fleet.run("apply", "--auto-approve").exit_code == 3
@@ -340,3 +340,25 @@ def test_validate_and_fmt_read_the_account_folders_as_plan_does(
     assert result.exit_code == 0 and "2 campaign files: 0 would be reformatted" in result.stdout, (
         result.output
     )
+
+
+def test_a_duplicate_in_one_account_names_its_import_with_the_account(fleet: Fleet) -> None:
+    import shlex
+
+    assert fleet.run("apply", "--auto-approve").exit_code == 0
+    record = json.loads((fleet.root / "state" / "beta" / "one-step-email.json").read_text())
+    shutil.rmtree(fleet.root / "state" / "beta")  # beta's state is lost; alpha's and gamma's are not
+    for emulator in fleet.emulators.values():
+        emulator.clear_requests()
+    plan = fleet.run("plan")
+    assert plan.exit_code == 3, plan.output
+    command = f"wpsync import {record['campaign_id']} --key one-step-email --force --account beta"
+    assert f"`{command}`" in plan.stdout
+    assert "in alpha:" not in plan.stdout  # the other accounts plan no changes
+    assert fleet.run("apply", "--auto-approve").exit_code == 3
+    posts = [r for e in fleet.emulators.values() for r in e.requests() if r["method"] == "POST"]
+    assert posts == []
+    adopted = fleet.run(*shlex.split(command)[1:])  # exactly as printed
+    assert adopted.exit_code == 0, adopted.output
+    assert (fleet.root / "state" / "beta" / "one-step-email.json").is_file()
+    assert not (fleet.root / "state" / "alpha" / "four-step-multichannel.json").exists()

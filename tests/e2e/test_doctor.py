@@ -32,7 +32,7 @@ def test_doctor_reports_a_key_of_another_account(ws: Workspace, monkeypatch: pyt
     result = ws.run("doctor")
     assert result.exit_code == 1
     assert "FAIL  account identity (GET /v1/me)" in result.stdout
-    assert "the state belongs to company" in result.stdout
+    assert "; the state belongs to Company " in result.stdout and "@example.com (company " in result.stdout
 
 
 def test_doctor_with_a_bad_key_stops_at_the_first_check(

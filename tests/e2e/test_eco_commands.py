@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.e2e.conftest import FOLLOW_UP, Workspace
+from wpsync.plan.plan import no_changes
 
 KEYS = ["four-step-multichannel", "one-step-email", "two-step-linkedin"]
 
@@ -155,4 +156,4 @@ def test_no_changes_with_drift_does_not_say_woodpecker_matches(ws: Workspace) ->
     assert drift.exit_code == 0
     assert "Woodpecker matches" not in drift.stdout
     assert drift.stdout.rstrip().endswith("No changes to apply; 1 drift note below.")
-    assert ws.run("plan").stdout == "No changes. Woodpecker matches the campaign files.\n"
+    assert ws.run("plan").stdout == no_changes("none") + "\n"

@@ -16,9 +16,10 @@ from tests.e2e.conftest import FOLLOW_UP, Workspace
 from wpsync.files.loading import load_campaign
 from wpsync.files.to_api import content_hash, step_hash
 from wpsync.plan.desired import canonical_head
+from wpsync.plan.plan import no_changes
 
 JSON = dict[str, Any]
-NO_CHANGES = "No changes. Woodpecker matches the campaign files.\n"
+NO_CHANGES = no_changes("none") + "\n"
 
 SECOND_FOLLOW_UP = """
 [[steps]]

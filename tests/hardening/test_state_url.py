@@ -44,6 +44,26 @@ def test_a_bad_url_is_a_clear_error_that_does_not_show_it(campaigns: Path) -> No
     assert "hush-hush" not in result.output
 
 
+def test_a_state_url_without_the_driver_names_the_install_command(
+    campaigns: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # what `import psycopg` meets without the extra
+    for args in (["plan", "--offline"], ["apply", "--auto-approve"], ["state", "list"], ["state", "migrate"]):
+        result = cli(
+            [*args, *(["--campaigns", str(campaigns)] if args[0] != "state" else [])],
+            WPSYNC_STATE_URL="postgresql://ops:Sec-ret-77@db.example/o?workspace=a",
+            WOODPECKER_API_KEY="k",
+        )
+        assert_clear_error(
+            result,
+            "the state is in PostgreSQL (postgresql://ops:***@db.example/o (workspace a)), but its driver "
+            "(psycopg) is not installed: pip install 'wpsync-campaigns[postgres]'",
+        )
+        assert "ModuleNotFoundError" not in result.output and "Sec-ret-77" not in result.output
+
+
 def test_url_env_in_wpsync_toml_names_the_variable(campaigns: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WPSYNC_STATE_URL", raising=False)
     monkeypatch.chdir(campaigns.parent)

@@ -48,7 +48,7 @@ def test_a_refusal_opens_its_section_and_comes_first() -> None:
 
 
 def test_no_changes_say_so() -> None:
-    plan = Plan((), (), (), refused_plan().binding, unchanged=3)
+    plan = Plan((), (), (), refused_plan().binding, unchanged=3, refreshed="all")
     assert render_markdown(plan) == (
         f"{MARKER}\n### No changes. Woodpecker matches the campaign files.\n\n"
         "<sub>wpsync 0.1.0 · 3 campaigns unchanged</sub>\n\n"

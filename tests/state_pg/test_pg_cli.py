@@ -85,6 +85,10 @@ def test_forget_waits_for_the_lock_then_force_unlock_ends_a_holder(pg_url: str) 
     assert state.keys() == []
     holder = PgState(pg_url)
     with holder.lock("wpsync apply") as held:
-        removed = _cli(pg_url, "force-unlock", held["id"])
+        asked = _cli(pg_url, "force-unlock", held["id"])  # a live holder: not without asking, or --force
+        assert asked.exit_code == 1 and "is still running: force-unlock ends it mid-run" in asked.output
+        assert "pass --force to do it anyway" in asked.output
+        assert PgState(pg_url).read_lock() is not None
+        removed = _cli(pg_url, "force-unlock", held["id"], "--force")
         assert removed.exit_code == 0 and f"Removed lock {held['id']}" in removed.output
     assert PgState(pg_url).read_lock() is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
 import time
 
@@ -147,10 +148,17 @@ def test_a_holder_whose_session_is_gone_cannot_write(pg_url: str) -> None:
     lineage = state.lineage(create=True) or ""
     with state.lock("wpsync apply") as holder:
         PgState(pg_url).force_unlock(holder["id"])
-        with pytest.raises(
-            StateError, match=r"cannot write the state|session holding the state lock was lost"
-        ):
+        with pytest.raises(StateError) as ended:
             state.write(record("alpha", lineage))
+        # The holder is told why, by whom and from where, not only "terminating connection due to
+        # administrator command".
+        message = ended.value.message
+        assert f"this run's state lock {holder['id']} was force-unlocked by " in message, message
+        assert (
+            f"@{socket.gethostname()} (pid {os.getpid()}, `wpsync force-unlock {holder['id']}`) at "
+            in message
+        )
+        assert "nothing more was written. Run `wpsync apply` again" in message
         with pytest.raises(StateError):
             state.write(record("alpha", lineage))  # never reconnects behind the lock's back
     assert PgState(pg_url).keys() == []

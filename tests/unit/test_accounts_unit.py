@@ -70,7 +70,9 @@ def test_the_same_edit_in_two_accounts_is_shown_once_with_each_campaign_id() -> 
     assert "in acme, globex:" in text
     assert "      campaign ids: acme 1003 · globex 2001" in text
     assert text.count("a note every account shares") == 1
-    assert "  initech  No changes. Woodpecker matches the campaign files." in text
+    assert (
+        "  initech  No changes to the campaign files since the last apply. Woodpecker was not asked" in text
+    )
     assert text.endswith(
         "Plan for 3 accounts: 0 campaigns to create, 0 steps to append, 2 in-place updates, 0 changes refused."
     )

@@ -120,7 +120,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
         ["6: steps: allows at most 16 (has 17)"],
     ),
     "six versions": (
-        HEAD + email() + '[[steps.versions]]\nmessage = "x"\n' * 5,
+        HEAD + email() + '[[steps.versions]]\nsubject = "s"\nmessage = "x"\n' * 5,
         ["10: steps[0].versions: allows at most 5 (has 6)"],
     ),
     "no versions": (

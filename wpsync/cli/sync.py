@@ -212,16 +212,26 @@ def forget(
 @campaigns_option
 @state_option
 @one_account_option
-def force_unlock(lock_id: str, campaigns_dir: Path, state_dir: Path, account_name: str | None) -> None:
+@click.option("--force", is_flag=True, help="Do not ask, even when the holder is still running.")
+def force_unlock(
+    lock_id: str, campaigns_dir: Path, state_dir: Path, account_name: str | None, force: bool
+) -> None:
     """Remove the state lock LOCK_ID left by a run that died on another machine."""
-    from wpsync.state.backend import force_unlock_state
-    from wpsync.state.lock import describe
+    from wpsync.commands.unlock import force_unlock_command
 
     (account,) = resolve_accounts(
         campaigns_dir, state_dir, _one(account_name), "force-unlock", "none", one=True
     )
-    holder = force_unlock_state(account.ws.state, lock_id)
-    click.echo(f"Removed {describe(holder)}.")
+    sys.exit(
+        force_unlock_command(
+            account.ws.state,
+            lock_id,
+            force=force,
+            interactive=sys.stdin.isatty(),
+            confirm=lambda question: click.confirm(question, default=False),
+            echo=echo,
+        )
+    )
 
 
 @main.command()

@@ -34,7 +34,7 @@ from wpsync.errors import (
     WpsyncError,
 )
 from wpsync.files.sources import campaign_paths, read_source
-from wpsync.plan.plan import Binding, Plan, stale_reasons
+from wpsync.plan.plan import Binding, CreateCampaign, Plan, stale_reasons
 from wpsync.plan.rederived import differences
 from wpsync.state.backend import lock_state
 
@@ -88,6 +88,15 @@ def prepare(
     moved = what_moved(plan, ws)
     if moved:
         raise StalePlan(f"{plan_file} is stale; plan again. What moved: " + "; ".join(moved))
+    creates = sum(isinstance(action, CreateCampaign) for action in plan.actions)
+    if plan.offline and creates:
+        # Offline, the plan could not check Woodpecker for a campaign of the same name (a lost or
+        # unpushed state): it cannot be sure its creates are new campaigns.
+        raise InputError(
+            f"{plan_file} was planned offline: it could not check Woodpecker for campaigns of the same "
+            f"name, so its {creates} create(s) may be second copies; plan again with the API key "
+            f"(`wpsync plan --out {plan_file}`) and apply that"
+        )
     # The same inputs, planned again: the saved plan is applied only if it is still exactly that
     # (``wpsync.plan.rederived``: a hand-edited file, or Woodpecker moved since).
     again = PlanRequest(

@@ -18,6 +18,7 @@ from typing import Any
 from wpsync.commands.resolve import Account
 from wpsync.commands.workspace import Workspace, client_for, named
 from wpsync.errors import EXIT_ERROR, EXIT_OK, InputError, WpsyncError
+from wpsync.plan.facts import account_label, same_account
 from wpsync.woodpecker.client import WoodpeckerApiError, WoodpeckerClient
 from wpsync.woodpecker.identity import identify
 from wpsync.woodpecker.refresh import first_subject
@@ -155,8 +156,8 @@ def _identity(client: WoodpeckerClient, ws: Workspace) -> Check:
     if found.account is None:
         return Check(name, None, f"{found.shown} — no account id: the account check is off")
     recorded = ws.state.account()
-    if recorded and recorded != found.account:
-        return Check(name, False, f"{found.shown}; the state belongs to {recorded}")
+    if recorded and not same_account(recorded, found.account):
+        return Check(name, False, f"{found.shown}; the state belongs to {account_label(recorded)}")
     return Check(name, True, found.shown + (" (matches the state)" if recorded else ""))
 
 

@@ -28,6 +28,8 @@ class Inputs:
     applied: dict[str, Applied]
     warnings: list[Problem]
     lineage: str | None
+    owned: frozenset[int] = frozenset()  # every recorded campaign id, --target or not
+    state_records: int = 0  # records in the whole state, --target or not
 
 
 def gather(
@@ -41,6 +43,7 @@ def gather(
     # nor is its record read, whatever their size.
     cache = StatCache(_scope(campaigns, state), __version__)
     records = read_records(state, cache) if isinstance(state, StateDir) else Records.of(state.read_all())
+    whole = records  # every record, --target or not: whose campaigns are owned
     if keys is not None:
         records = Records.of({key: records[key] for key in records if key in keys})
     files: list[Desired | Unchanged] = []
@@ -65,7 +68,11 @@ def gather(
                 files.append(Unchanged(key, name, known, record.serial))
                 continue
         path = campaigns / file_name
-        source = read_source(path)  # one file's bytes at a time: a fleet's copy is never all in memory
+        try:
+            source = read_source(path)  # one file's bytes at a time: a fleet's copy is never all in memory
+        except InputError as exc:  # every unreadable file, with every invalid one, in one report
+            errors.extend(exc.problems)
+            continue
         digest = source.digest
         if seen is not None:
             cache.put(name, seen, digest)
@@ -85,12 +92,15 @@ def gather(
     cache.save(whole=keys is None)
     if errors:
         raise InputError(errors)
-    applied = {
-        f.key: found
-        for f in files
-        if isinstance(f, Desired) and f.key in records and (found := state.read_applied(f.key)) is not None
-    }
-    return Inputs(files, records, applied, warnings, lineage)
+    wanted = {f.key for f in files if isinstance(f, Desired) and f.key in records}
+    owned: frozenset[int] = frozenset()
+    if any(isinstance(f, Desired) and f.key not in records for f in files):
+        # A new file may be a recorded campaign renamed with edits (its name is in what was applied),
+        # or one in Woodpecker that no record owns: only then are the other records read.
+        wanted |= set(records) - {f.key for f in files}
+        owned = frozenset(whole[key].campaign_id for key in whole)
+    applied = {key: found for key in sorted(wanted) if (found := state.read_applied(key)) is not None}
+    return Inputs(files, records, applied, warnings, lineage, owned, len(whole))
 
 
 def _scope(campaigns: Path, state: StateStore) -> str:

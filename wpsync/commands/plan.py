@@ -61,19 +61,30 @@ def build_plan(ws: Workspace, api_key: str | None, request: PlanRequest) -> tupl
 
     options = PlanOptions(
         recorded_account=ws.state.account(),
+        state_records=inputs.state_records,
+        account_name=ws.account,
         make_editable=request.make_editable,
         leave_editable=request.leave_editable,
         live_policy=for_campaigns(ws.campaigns, account=ws.account).make_editable,
         offline=offline,
         report_drift=request.refresh_all and not offline,
+        refreshed=("all" if request.refresh_all else "changed") if online else "none",
     )
     with client_for(api_key, ws) if online and api_key is not None else nullcontext() as client:
         if client is not None:
             from wpsync.woodpecker.refresh import refresh
 
             facts = refresh(
-                client, inputs.files, inputs.records, everything=request.refresh_all, applied=inputs.applied
+                client,
+                inputs.files,
+                inputs.records,
+                everything=request.refresh_all,
+                applied=inputs.applied,
+                owned=inputs.owned,
             )
+        if not inputs.state_records and facts.untracked:
+            workspaces, local = _elsewhere(ws)
+            options = replace(options, other_workspaces=workspaces, local_records=local)
         plan = make_plan(
             inputs.files,
             inputs.records,
@@ -121,6 +132,24 @@ def _forecast(
     return with_forecast(
         plan, inputs, facts, ws.state, client if reads else None, now=now, limit=limit, reads=reads
     )
+
+
+def _elsewhere(ws: Workspace) -> tuple[dict[str, int], int]:
+    """Where the campaigns of an empty state may be recorded instead: the other workspaces of its
+    PostgreSQL database (records each), and the records of a state/ folder beside the campaigns."""
+    from wpsync.state.store import StateDir
+
+    if isinstance(ws.state, StateDir):
+        return {}, 0
+    others = getattr(ws.state, "workspaces", None)
+    found: dict[str, int] = others() if callable(others) else {}
+    beside = ws.campaigns.parent  # campaigns/ → state/; campaigns/NAME/ → state/NAME/
+    local = StateDir(beside.parent / "state" / ws.account if ws.account else beside / "state")
+    try:
+        count = len(local.keys()) if local.root.is_dir() else 0
+    except WpsyncError:
+        count = 0  # a damaged folder: not a state to push
+    return found, count
 
 
 def plan_exit_code(plan: Plan, *, detailed: bool) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wpsync.errors import EXIT_ERROR, EXIT_OK, Problem
+from wpsync.errors import EXIT_ERROR, EXIT_OK, InputError, Problem
 from wpsync.files.loading import parse_source
 from wpsync.files.sources import campaign_paths, read_source
 
@@ -62,7 +62,12 @@ def problems_of(files: list[Path]) -> list[Problem]:
     problems: list[Problem] = []
     loads: list[tuple[Path, str, Load]] = []
     for path in files:
-        loaded = parse_source(read_source(path))
+        try:
+            source = read_source(path)
+        except InputError as exc:  # a FIFO, a device, too large: one problem among the others
+            problems.extend(exc.problems)
+            continue
+        loaded = parse_source(source)
         problems.extend(loaded.problems)
         if loaded.campaign is not None:
             types = [step.type for step in loaded.campaign.steps]

@@ -85,31 +85,11 @@ def validate_document(document: dict[str, Any]) -> tuple[Campaign | None, list[r
     try:
         campaign = Campaign.model_validate(document)
     except ValidationError as exc:
-        return None, describe(exc) + _rules_on_valid_steps(document)
+        from wpsync.files.partial import rules_on_invalid
+
+        shapes = describe(exc)
+        return None, shapes + rules_on_invalid(document, {f.loc for f in shapes})
     return campaign, rules.check_campaign(campaign) + lints.check(campaign)
-
-
-def _rules_on_valid_steps(document: dict[str, Any]) -> list[rules.Finding]:
-    """When the file has shape errors, still run the step rules on every step that is itself valid."""
-    from pydantic import TypeAdapter
-
-    from wpsync.files.models import Step
-
-    steps = document.get("steps")
-    if not isinstance(steps, list):
-        return []
-    adapter: TypeAdapter[Any] = TypeAdapter(Step)
-    first_email = next(
-        (i for i, raw in enumerate(steps) if isinstance(raw, dict) and raw.get("type") == "EMAIL"), None
-    )
-    findings: list[rules.Finding] = []
-    for index, raw in enumerate(steps):
-        try:
-            step = adapter.validate_python(raw)
-        except ValidationError:
-            continue  # its shape errors are already reported
-        findings.extend(rules.check_step(index, step, first_email=index == first_email))
-    return findings
 
 
 def format_loc(loc: tuple[str | int, ...]) -> str:

@@ -157,6 +157,13 @@ class EmailVersion(_Model):
     signature: Signature = "NO_SIGNATURE"
     track_opens: bool = False
 
+    @field_validator("message")
+    @classmethod
+    def _message_is_not_empty(cls, value: str) -> str:
+        if not value.strip():  # Woodpecker answers 400: an email version must say something
+            raise ValueError("must not be empty: every EMAIL version sends a message")
+        return value
+
 
 class LinkedInVersion(_Model):
     message: str | None = None
@@ -236,3 +243,6 @@ class Campaign(_Model):
     # campaign may be made EDITED for an edit while it sends (absent: wpsync.toml's [apply] policy).
     status: DesiredStatus | None = None
     make_editable: bool | None = None
+    # wpsync's own, never sent: create this campaign even though Woodpecker already has one of the same
+    # name that no record owns, or a recorded campaign whose file is gone looks like it (plan/duplicates.py).
+    allow_duplicate_name: bool = False

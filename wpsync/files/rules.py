@@ -26,28 +26,34 @@ class Finding:
     severity: Severity = "error"
 
 
+MAILBOXES_REQUIRED = (
+    "required because the campaign has EMAIL steps: list the SMTP mailbox ids to send from, "
+    "e.g. email_account_ids = [112233] (see GET /v2/mailboxes)"
+)
+FIRST_SUBJECT_REQUIRED = (
+    "required on the first EMAIL step (every version needs one); later steps may omit it "
+    "to reply in the same thread"
+)
+
+
+def unknown_schedule(reference: str, defined: set[str]) -> str:
+    known = ", ".join(f'"{name}"' for name in sorted(defined)) or "none are defined"
+    return f'no schedule named "{reference}" (defined: {known}); add a [schedules.{reference}] table'
+
+
 def check_campaign(campaign: Campaign) -> list[Finding]:
     findings: list[Finding] = []
     has_email = any(isinstance(step, EmailStep) for step in campaign.steps)
     if has_email and not campaign.email_account_ids:
-        findings.append(
-            Finding(
-                ("email_account_ids",),
-                "required because the campaign has EMAIL steps: list the SMTP mailbox ids to send from, "
-                "e.g. email_account_ids = [112233] (see GET /v2/mailboxes)",
-            )
-        )
+        findings.append(Finding(("email_account_ids",), MAILBOXES_REQUIRED))
     first_email = next((i for i, s in enumerate(campaign.steps) if isinstance(s, EmailStep)), None)
     for index, step in enumerate(campaign.steps):
         findings.extend(check_step(index, step, first_email=index == first_email))
         reference = step.delivery_time if isinstance(step, EmailStep) else None
         if isinstance(reference, str) and reference not in campaign.schedules:
-            known = ", ".join(f'"{name}"' for name in sorted(campaign.schedules)) or "none are defined"
             findings.append(
                 Finding(
-                    ("steps", index, "delivery_time"),
-                    f'no schedule named "{reference}" (defined: {known}); '
-                    f"add a [schedules.{reference}] table",
+                    ("steps", index, "delivery_time"), unknown_schedule(reference, set(campaign.schedules))
                 )
             )
     findings.extend(_unsubscribe_warnings(campaign))
@@ -64,12 +70,8 @@ def check_step(index: int, step: EmailStep | LinkedInStep, *, first_email: bool)
 def _email_step(at: Loc, step: EmailStep, *, first_email: bool) -> Iterator[Finding]:
     for v, version in enumerate(step.versions):
         where = (*at, "versions", v)
-        if first_email and not version.subject:
-            yield Finding(
-                (*where, "subject"),
-                "required on the first EMAIL step (every version needs one); later steps may omit it "
-                "to reply in the same thread",
-            )
+        if first_email and not (version.subject or "").strip():
+            yield Finding((*where, "subject"), FIRST_SUBJECT_REQUIRED)
         if version.subject:
             yield from check_text((*where, "subject"), version.subject)
         yield from check_text((*where, "message"), version.message)

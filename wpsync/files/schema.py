@@ -173,6 +173,14 @@ def campaign_schema() -> JSON:
                     "then set it back? Overrides wpsync.toml's [apply] make_editable for this file."
                 ),
             },
+            "allow_duplicate_name": {
+                "type": "boolean",
+                "description": (
+                    "wpsync's own (never sent): create this campaign even though Woodpecker already has "
+                    "one of the same name that no record owns, or a recorded campaign whose file is gone "
+                    "looks like it. Without it, plan refuses (duplicate_name, possible_rename)."
+                ),
+            },
         },
         "required": ["settings", "steps"],
         "additionalProperties": False,

@@ -9,7 +9,7 @@ from wpsync.plan import summary
 from wpsync.plan.actions import ACTION_KINDS, Action, CreateCampaign, FieldChange
 from wpsync.plan.facts import Names
 from wpsync.plan.forecast import forecast_from_json, forecast_json, load_from_json, load_json
-from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
+from wpsync.plan.plan import Binding, Moved, Note, Plan, Refreshed, Refusal
 
 JSON = dict[str, Any]
 PLAN_FORMAT = 1
@@ -33,6 +33,7 @@ def to_json(plan: Plan) -> JSON:
         "mailboxes": [load_json(m) for m in plan.mailboxes],
         "campaigns": summary.to_json(plan),
         "names": _names_json(plan.names),
+        "refreshed": plan.refreshed,
     }
 
 
@@ -92,7 +93,14 @@ def from_json(data: JSON) -> Plan:
         forecasts=tuple(forecast_from_json(f) for f in data.get("forecasts", ())),
         mailboxes=tuple(load_from_json(m) for m in data.get("mailboxes", ())),
         names=_names_from_json(data.get("names")),
+        refreshed=_refreshed(data.get("refreshed")),
     )
+
+
+def _refreshed(value: object) -> Refreshed:
+    if value == "all":
+        return "all"
+    return "changed" if value == "changed" else "none"  # a plan saved before this field: claim nothing
 
 
 def _action_from_json(raw: JSON) -> Action:

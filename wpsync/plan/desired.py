@@ -43,6 +43,7 @@ class Desired:
     create_json: str = ""  # the compact create body; new campaigns only
     status: str | None = None  # the status the file asks for (None: left as Woodpecker has it)
     make_editable: bool | None = None  # the file's own live-edit policy (None: wpsync.toml's)
+    allow_duplicate_name: bool = False  # the file says: create it even if one like it exists
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, record
         create_json="" if recorded else compact_json(create_body(campaign)),
         status=campaign.status,
         make_editable=campaign.make_editable,
+        allow_duplicate_name=campaign.allow_duplicate_name,
     )
 
 

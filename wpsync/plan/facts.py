@@ -74,3 +74,15 @@ class Facts:
     untracked: Mapping[str, tuple[int, ...]] | None = None  # campaign name → ids no record owns
     account: str | None = None  # the key's account, when it was read (GET /v1/me)
     names: Names | None = None  # what the mailbox and LinkedIn reads said, when they were made
+
+
+def same_account(one: str, other: str) -> bool:
+    """Whether two recorded accounts are one: by the id part (``company 42``), whatever label follows."""
+    return one.partition(" (")[0] == other.partition(" (")[0]
+
+
+def account_label(account: str) -> str:
+    """``company 42 (Acme, ann@acme.com)`` → ``Acme, ann@acme.com (company 42)``: the names a person
+    knows the account by first. A state recorded before labels were kept has the id alone."""
+    ident, _, label = account.partition(" (")
+    return f"{label.removesuffix(')')} ({ident})" if label else ident

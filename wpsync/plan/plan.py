@@ -43,6 +43,7 @@ __all__ = [
     "MakeEditable",
     "Note",
     "Plan",
+    "Refreshed",
     "Refusal",
     "RefusalCode",
     "RestoreStatus",
@@ -50,6 +51,7 @@ __all__ = [
     "UpdateCampaign",
     "UpdateVersion",
     "UpdateWindows",
+    "no_changes",
     "stale_reasons",
 ]
 
@@ -73,7 +75,10 @@ RefusalCode = Literal[
     "account_invalid",
     "account_mismatch",
     "state_duplicate",
+    "duplicate_name",
+    "possible_rename",
 ]
+Refreshed = Literal["none", "changed", "all"]
 NoteCode = Literal[
     "unmanaged",
     "drift",
@@ -88,6 +93,7 @@ NoteCode = Literal[
     "targeted",
     "status",
     "edited",
+    "adopt",
 ]
 
 
@@ -166,6 +172,9 @@ class Plan:
     forecasts: tuple[Forecast, ...] = ()  # when, who, how much: per campaign created or changed
     mailboxes: tuple[MailboxLoad, ...] = ()  # projected daily sends that change, or are over the limit
     names: Names | None = None  # mailbox and LinkedIn names (None: not read; renderers show ids)
+    # What Woodpecker was asked: "none" (offline, keyless, or nothing changed), "changed" (the campaigns
+    # whose files changed) or "all" (--refresh all). Only "all" proves that Woodpecker matches the files.
+    refreshed: Refreshed = "none"
 
     def forecast(self, key: str) -> Forecast | None:
         """The forecast of campaign ``key`` (renderers look each campaign up: a dict, built once)."""
@@ -222,7 +231,7 @@ class Plan:
             drift = sum(n.code == "drift" for n in self.notes)
             if drift:
                 return f"No changes to apply; {drift} drift note{'' if drift == 1 else 's'} below."
-            return "No changes. Woodpecker matches the campaign files."
+            return no_changes(self.refreshed)
         parts = [
             _count(c["create"], "campaign", "to create"),
             _count(c["append"], "step", "to append"),
@@ -237,6 +246,21 @@ class Plan:
             parts.append(_count(c["status"], "status change", "", plural="s"))
         parts.append(_count(c["refused"], "change", "refused"))
         return "Plan: " + ", ".join(parts) + "."
+
+
+def no_changes(refreshed: Refreshed) -> str:
+    """The headline of a plan with nothing to do: it claims only what it checked."""
+    if refreshed == "all":
+        return "No changes. Woodpecker matches the campaign files."
+    if refreshed == "changed":
+        return (
+            "No changes. The campaign files changed since the last apply match Woodpecker; the others "
+            "were not asked (`wpsync plan --refresh all` compares every campaign)."
+        )
+    return (
+        "No changes to the campaign files since the last apply. Woodpecker was not asked "
+        "(`wpsync plan --refresh all` compares every campaign)."
+    )
 
 
 def _targets_note(targets: tuple[str, ...]) -> str:

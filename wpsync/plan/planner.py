@@ -9,13 +9,14 @@ renames, the account check, and the notes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wpsync.limits import CONNECTION_NOTE_MAX_CLASSIC
 from wpsync.plan.actions import Action, AppendStep, CreateCampaign, SetStatus
 from wpsync.plan.desired import Desired, Unchanged
-from wpsync.plan.facts import Facts, Unreadable
-from wpsync.plan.plan import Binding, Moved, Note, Plan, Refusal
+from wpsync.plan.duplicates import adopt_notes, duplicate, renames
+from wpsync.plan.facts import Facts, Unreadable, account_label, same_account
+from wpsync.plan.plan import Binding, Note, Plan, Refreshed, Refusal
 from wpsync.plan.twin_records import twin_records
 from wpsync.state.records import Applied, CampaignRecord
 
@@ -29,7 +30,12 @@ class PlanOptions:
     live_policy: bool = False  # wpsync.toml's [apply] make_editable
     offline: bool = False
     report_drift: bool = False  # --refresh=all
+    refreshed: Refreshed = "none"  # what Woodpecker was asked (plan.Plan.refreshed)
     recorded_account: str | None = None  # the account the state belongs to, if recorded
+    state_records: int | None = None  # records in the whole state (None: those given; --target gives fewer)
+    other_workspaces: Mapping[str, int] = field(default_factory=dict)  # PostgreSQL: workspace → records
+    local_records: int = 0  # PostgreSQL: records in a state/ folder beside the campaigns (to push)
+    account_name: str | None = None  # a declared account ([accounts.NAME]): commands name it
 
 
 def make_plan(
@@ -50,21 +56,33 @@ def make_plan(
     twins = twin_records(files, records, applied, on_disk)
     refusals.extend(twins.refusals)
     # Records of a damaged state are no orphans to rename, and a file like them is no rename either.
-    moves = [m for m in _moves(files, records, on_disk | twins.blocked) if m.new_key not in twins.blocked]
+    found = renames(files, records, applied, options.account_name, blocked=twins.blocked)
+    moves = list(found.moves)
     moved_to = {m.new_key: m for m in moves}
-    if options.recorded_account and facts.account and facts.account != options.recorded_account:
+    mismatch = bool(
+        options.recorded_account
+        and facts.account
+        and not same_account(facts.account, options.recorded_account)
+    )
+    if mismatch:
+        assert options.recorded_account is not None and facts.account is not None
+        # A key of another account makes every recorded campaign look deleted and every name look free:
+        # this one refusal says why, and the deleted / duplicate / forget advice it would cause is left out.
         refusals.append(
             Refusal(
                 "",
                 "",
                 "account_mismatch",
                 None,
-                f"this state belongs to account {options.recorded_account}; the API key is for account {facts.account}",
-                "use the key (and WOODPECKER_API_URL) of the account the state belongs to",
+                f"this state belongs to Woodpecker account {account_label(options.recorded_account)}; "
+                f"the API key is for {account_label(facts.account)}",
+                "use the key (and WOODPECKER_API_URL) of the account the state belongs to; nothing was "
+                "compared with this account's campaigns",
             )
         )
+        facts = Facts(account=facts.account)
     missing = [k for k, remote in facts.campaigns.items() if remote is None]
-    for item in sorted(files, key=lambda f: f.key):
+    for item in sorted(() if mismatch else files, key=lambda f: f.key):
         if item.key in twins.blocked:
             continue  # a damaged state: the refusal above says which record to forget
         if item.key in facts.unreadable and (record := records.get(item.key)) is not None:
@@ -76,10 +94,17 @@ def make_plan(
             continue
         record = records.get(item.key)
         if record is None:
-            found = _check_accounts(item, facts, notes)
-            refusals.extend(found)
-            notes.extend(_possible_orphans(item, facts))
-            if not found:
+            if item.key in found.refusals:
+                refusals.append(found.refusals[item.key])
+                continue
+            invalid = _check_accounts(item, facts, notes)
+            refusals.extend(invalid)
+            same_name = duplicate(item, facts.untracked, options.account_name)
+            if isinstance(same_name, Refusal):
+                refusals.append(same_name)
+            elif same_name is not None:
+                notes.append(same_name)
+            if not invalid and not isinstance(same_name, Refusal):
                 actions.append(
                     CreateCampaign(
                         item.key, item.file, item.create_json, item.head, item.head_hash, item.step_hashes
@@ -110,7 +135,7 @@ def make_plan(
         actions.extend(planned.actions)
         refusals.extend(planned.refusals)
         notes.extend(planned.notes)
-    gone = {m.old_key for m in moves}
+    gone = {m.old_key for m in moves} | found.candidates
     for key in sorted(set(records) - on_disk - gone - twins.blocked):
         if key in facts.unreadable:
             notes.append(_unreadable(key, records[key], facts.unreadable[key]))
@@ -134,6 +159,8 @@ def make_plan(
     )
     if options.report_drift:
         notes.extend(_drift_notes(records, facts))
+    state_records = len(records) if options.state_records is None else options.state_records
+    notes.extend(adopt_notes(state_records, facts.untracked, options.other_workspaces, options.local_records))
     if options.offline:
         notes.append(Note("", "offline", "planned offline from the recorded state; Woodpecker was not asked"))
     known = {f.key: f.serial for f in files if isinstance(f, Unchanged) and f.serial is not None}
@@ -160,6 +187,7 @@ def make_plan(
         moves=tuple(moves),
         account=facts.account,
         names=facts.names,
+        refreshed=options.refreshed,
     )
 
 
@@ -196,26 +224,6 @@ def _unreadable(key: str, record: CampaignRecord, problem: Unreadable) -> Note:
         f"{key}: Woodpecker would not read campaign {record.campaign_id} ({problem.code}: "
         f"{problem.message}); it is left untouched — edit it in Woodpecker's app, or `wpsync forget {key}`",
     )
-
-
-def _moves(
-    files: Sequence[Desired | Unchanged], records: Mapping[str, CampaignRecord], on_disk: set[str]
-) -> list[Moved]:
-    """A new file whose content equals exactly one recorded campaign whose file is gone: a rename."""
-    orphans = [records[key] for key in records if key not in on_disk]  # only these are read
-    moves: list[Moved] = []
-    for item in files:
-        if not isinstance(item, Desired) or item.key in records or not orphans:
-            continue
-        same = [
-            r
-            for r in orphans
-            if r.head_hash == item.head_hash and tuple(s.hash for s in r.content_steps) == item.step_hashes
-        ]
-        if len(same) == 1:
-            moves.append(Moved(same[0].key, item.key, same[0].campaign_id))
-            orphans.remove(same[0])
-    return moves
 
 
 def _missing(item: Desired, record: CampaignRecord, missing: int, read: int) -> Refusal:
@@ -303,24 +311,6 @@ def linkedin_refusals(desired: Desired, facts: Facts, first: int = 0) -> list[Re
                     index + 1,
                 )
     return found
-
-
-def _possible_orphans(desired: Desired, facts: Facts) -> list[Note]:
-    """A campaign of the same name that no record owns may be this one, created by a run whose state
-    was lost: say so before a second copy is made."""
-    ids = (facts.untracked or {}).get(str(desired.head["name"]), ())
-    if not ids:
-        return []
-    listed = ", ".join(str(i) for i in ids)
-    return [
-        Note(
-            desired.key,
-            "warning",
-            f"{desired.key}: Woodpecker already has an untracked campaign named {desired.head['name']!r} "
-            f"({listed}); if it is this one, run `wpsync import {ids[0]} --key {desired.key} --force` "
-            "instead of creating a second copy",
-        )
-    ]
 
 
 def _drift_notes(records: Mapping[str, CampaignRecord], facts: Facts) -> list[Note]:

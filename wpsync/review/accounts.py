@@ -56,8 +56,8 @@ def combined_summary(plans: Sequence[AccountPlan]) -> str:
     line = total.summary()
     if line.startswith("Plan: "):
         return f"Plan for {accounts}: " + line.removeprefix("Plan: ")
-    if line.startswith("No changes."):
-        return f"No changes in {accounts}. Woodpecker matches the campaign files."
+    if line.startswith("No changes"):  # what each account's plan checked, said once for all
+        return f"No changes in {accounts}" + line.removeprefix("No changes")
     return f"{accounts}: {line}"
 
 
@@ -72,6 +72,8 @@ def merged(plans: Sequence[AccountPlan]) -> Plan:
         notes=tuple(n for p in plans for n in p.plan.notes),
         unchanged=sum(p.plan.unchanged for p in plans),
         targets=(),
+        # What every account's plan asked: Woodpecker matches only where each one proved it.
+        refreshed=min((p.plan.refreshed for p in plans), key=("none", "changed", "all").index),
     )
 
 

@@ -109,7 +109,7 @@ def copy(text: str) -> str:
 
 
 def refusal_block(refusal: Refusal, *, full: bool) -> list[str]:
-    where = f"Step {refusal.step}" if refusal.step else "Campaign"
+    where = f"Step {refusal.step}" if refusal.step else "Campaign" if refusal.key else "Plan"
     title = refusal.code.replace("_", " ").removeprefix("step ")  # "Step 2: edited", not "step edited"
     lines = [f"**⛔ {where}: {md.inline(title)}**\\", md.line(refusal.reason)]
     if full:

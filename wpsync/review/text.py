@@ -81,9 +81,9 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
             for refusal in part.refusals:
                 where = f"step {refusal.step}" if refusal.step else "campaign"
                 lines.append("")
-                lines.append(
-                    _paint(f"  ✗ {refusal.key} {where}: {refusal.code}", "✗", color) + f"  ({refusal.file})"
-                )
+                # A refusal of the whole plan (account_mismatch) belongs to no campaign and no file.
+                head = f"  ✗ {refusal.key} {where}: {refusal.code}" if refusal.key else f"  ✗ {refusal.code}"
+                lines.append(_paint(head, "✗", color) + (f"  ({refusal.file})" if refusal.file else ""))
                 lines.append(f"      {refusal.reason}")
                 for item in refusal.changes:
                     lines.extend(text_edits.refused_change(item, color=color))

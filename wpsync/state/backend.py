@@ -100,6 +100,25 @@ def lock_state(
         yield holder
 
 
+def live_holder(state: StateStore, lock_id: str) -> dict[str, Any] | None:
+    """The holder of ``lock_id`` when it is provably still running — a PostgreSQL lock is held only by
+    a live session; a file lock, by a live process on this host — else None (gone, another lock, or a
+    file lock from another machine, which is what force-unlock is for)."""
+    if isinstance(state, StateDir):
+        import socket
+
+        from wpsync.state.lock import _alive, read_lock
+
+        current = read_lock(state.root)
+        pid = (current or {}).get("pid")
+        mine = current is not None and current.get("host") == socket.gethostname()
+        live = mine and isinstance(pid, int) and pid > 0 and _alive(pid)
+        return current if live and current is not None and current.get("id") == lock_id else None
+    pg: PgState = state  # type: ignore[assignment]
+    current = pg.read_lock()
+    return current if current is not None and current.get("id") == lock_id else None
+
+
 def force_unlock_state(state: StateStore, lock_id: str) -> dict[str, Any]:
     """`wpsync force-unlock ID` for either backend; returns the holder removed."""
     if isinstance(state, StateDir):

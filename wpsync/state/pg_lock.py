@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from wpsync.errors import StateError, StateLocked
-from wpsync.state.lock import describe
+from wpsync.state.lock import _holder, describe
 from wpsync.state.pg_schema import LOCK_CLASS, SCHEMA
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ POOLED = (
     "a transaction-pooling proxy (PgBouncer pool_mode = transaction), which would let two runs hold the "
     "lock at once; nothing was written. Point the URL at PostgreSQL directly, or at a session-pooling proxy"
 )
+FORCED = 0  # the backend_pid of a row force-unlock left behind: no server process has pid 0
 
 
 def acquire(
@@ -86,7 +87,7 @@ def acquire(
                         conn.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", (LOCK_CLASS, lock_key))
                     raise
         if row[0]:
-            if stale is not None and notice is not None:
+            if stale is not None and notice is not None and stale.get("backend_pid") != FORCED:
                 notice(f"taking over a stale {describe(stale)}: its database session is gone")
             return backend
         current = read(conn, workspace, lock_key)
@@ -189,8 +190,8 @@ def force_unlock(
 
     current = read(conn, workspace, lock_key)
     stale = conn.execute(
-        f"SELECT {', '.join(_FIELDS)} FROM {SCHEMA}.locks WHERE workspace = %s AND id = %s",
-        (workspace, lock_id),
+        f"SELECT {', '.join(_FIELDS)} FROM {SCHEMA}.locks WHERE workspace = %s AND id = %s AND backend_pid <> %s",
+        (workspace, lock_id, FORCED),
     ).fetchone()
     if current is None and stale is None:
         raise StateError(f"workspace {workspace}: the state is not locked")
@@ -199,15 +200,40 @@ def force_unlock(
     terminate = (
         "pg_terminate_backend(%s, 5000)" if conn.info.server_version >= 140000 else "pg_terminate_backend(%s)"
     )
-    if current is not None:
-        try:
-            conn.execute(f"SELECT {terminate}", (int(current["backend_pid"]),))
-        except psycopg.errors.InsufficientPrivilege:
-            raise StateError(
-                f"cannot end the session (backend pid {current['backend_pid']}) that holds {describe(current)}: "
-                "it belongs to another database role; ask its owner or a member of pg_signal_backend to run "
-                f"SELECT pg_terminate_backend({current['backend_pid']})"
-            ) from None
-    with conn.transaction():
-        conn.execute(f"DELETE FROM {SCHEMA}.locks WHERE workspace = %s AND id = %s", (workspace, lock_id))
+    # The row is not deleted but left saying who force-unlocked it, from where and when (backend_pid
+    # FORCED: no session holds it), in the same transaction that ends the holder's session, so the
+    # holder's error can say why its session ended (``forced``). The next run overwrites it.
+    by = _holder(f"wpsync force-unlock {lock_id}")
+    try:
+        with conn.transaction():
+            conn.execute(
+                f"UPDATE {SCHEMA}.locks SET who = %s, host = %s, pid = %s, command = %s, since = %s, "
+                "backend_pid = %s WHERE workspace = %s AND id = %s",
+                (by["who"], by["host"], by["pid"], by["command"], by["since"], FORCED, workspace, lock_id),
+            )
+            if current is not None:
+                conn.execute(f"SELECT {terminate}", (int(current["backend_pid"]),))
+    except psycopg.errors.InsufficientPrivilege:
+        assert current is not None
+        raise StateError(
+            f"cannot end the session (backend pid {current['backend_pid']}) that holds {describe(current)}: "
+            "it belongs to another database role; ask its owner or a member of pg_signal_backend to run "
+            f"SELECT pg_terminate_backend({current['backend_pid']})"
+        ) from None
     return current if current is not None else dict(zip(_FIELDS, stale or (), strict=False))
+
+
+def forced(conn: psycopg.Connection[Any], workspace: str, lock_id: str) -> str | None:
+    """Why a holder's session ended, when ``wpsync force-unlock`` ended it: who ran it, where, when."""
+    row = conn.execute(
+        f"SELECT who, host, pid, since FROM {SCHEMA}.locks WHERE workspace = %s AND id = %s AND backend_pid = %s",
+        (workspace, lock_id, FORCED),
+    ).fetchone()
+    if row is None:
+        return None
+    who, host, pid, since = row
+    return (
+        f"this run's state lock {lock_id} was force-unlocked by {who}@{host} (pid {pid}, `wpsync force-unlock "
+        f"{lock_id}`) at {since}, which ended its database session: nothing more was written. Run "
+        "`wpsync apply` again: it settles what this run left (its journal)"
+    )

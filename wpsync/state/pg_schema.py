@@ -125,15 +125,28 @@ def masked(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{parts.path}"
 
 
+POSTGRES_EXTRA = "pip install 'wpsync-campaigns[postgres]'"
+
+
+def require_driver(location: str) -> None:
+    """The driver is an optional extra: without it, say how to install it (not a ModuleNotFoundError),
+    before anything else touches the state."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise StateError(
+            f"the state is in PostgreSQL ({location}), but its driver (psycopg) is not installed: "
+            f"{POSTGRES_EXTRA}, in the environment wpsync runs from; or unset the state URL "
+            "(WPSYNC_STATE_URL, or the variable [state] url_env names) to keep the state in state/"
+        ) from None
+
+
 def connect(target: PgTarget, *, application: str = "wpsync") -> psycopg.Connection[Any]:
     """An autocommit connection (transactions are explicit) with TCP keepalives on both ends, so a
     holder that vanishes without closing its socket loses its lock within about a minute and a half."""
-    try:
-        import psycopg
-    except ImportError:
-        raise StateError(
-            "a PostgreSQL state needs psycopg: pip install 'wpsync-campaigns[postgres]' (or psycopg[binary])"
-        ) from None
+    require_driver(target.display)
+    import psycopg
+
     try:
         conn = psycopg.connect(
             target.conninfo,

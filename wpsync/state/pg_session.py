@@ -9,16 +9,21 @@ lock (the *fence*): a lost or pooled session cannot write behind another run's b
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Self
 
 from wpsync.errors import StateError
 from wpsync.state import pg_lock
 from wpsync.state.lock import _holder
-from wpsync.state.pg_schema import SCHEMA, PgTarget, connect, ensure_schema, parse_url
+from wpsync.state.pg_schema import SCHEMA, PgTarget, connect, ensure_schema, parse_url, require_driver
 
 if TYPE_CHECKING:
     import psycopg
+
+
+FORCED_POLLS = 10
+FORCED_POLL_SECONDS = 0.1
 
 
 class PgSession:
@@ -26,12 +31,14 @@ class PgSession:
 
     def __init__(self, url: str, *, application: str = "wpsync") -> None:
         self.target: PgTarget = parse_url(url)
+        require_driver(self.target.display)
         self.workspace = self.target.workspace
         self._application = application
         self._conn: psycopg.Connection[Any] | None = None
         self._lock_key: int | None = None
         self._fence: int | None = None  # the backend pid that holds our lock, while we hold it
         self._token = ""  # and the token our run set on that session (pg_lock.TOKEN)
+        self._lock_id: str | None = None  # our lock's id, while we hold it
 
     @property
     def location(self) -> str:
@@ -45,7 +52,8 @@ class PgSession:
     def _db(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed:
             if self._fence is not None:
-                raise StateError(f"{self.location}: the database session holding the state lock was lost")
+                why = self._forced() or "the database session holding the state lock was lost"
+                raise StateError(f"{self.location}: {why}")
             conn = connect(self.target, application=self._application)
             try:
                 ensure_schema(conn, self.location)
@@ -79,7 +87,25 @@ class PgSession:
             yield
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StateError(f"{self.location}: cannot {doing}: {first}") from None
+            why = self._forced() if isinstance(exc, psycopg.OperationalError) else None
+            raise StateError(f"{self.location}: cannot {doing}: {why or first}") from None
+
+    def _forced(self) -> str | None:
+        """While we hold the lock and our session was ended: whether `wpsync force-unlock` did it."""
+        import psycopg
+
+        if self._lock_id is None:
+            return None
+        for _ in range(FORCED_POLLS):  # the unlocker commits its note right after ending our session
+            try:
+                with connect(self.target, application=self._application) as conn:
+                    found = pg_lock.forced(conn, self.workspace, self._lock_id)
+            except psycopg.Error:
+                return None
+            if found:
+                return found
+            time.sleep(FORCED_POLL_SECONDS)
+        return None
 
     @contextlib.contextmanager
     def _write(self, *, flush: bool = True) -> Iterator[psycopg.Connection[Any]]:
@@ -127,10 +153,11 @@ class PgSession:
             key = self._ensure_workspace(conn)
             self._fence = pg_lock.acquire(conn, self.workspace, key, holder, timeout=timeout, notice=notice)
             self._token = str(holder["id"])
+        self._lock_id = holder["id"]
         try:
             yield holder
         finally:
-            self._fence = None
+            self._fence = self._lock_id = None
             with contextlib.suppress(Exception):  # a lost session has released it already
                 pg_lock.release(conn, self.workspace, key, holder["id"])
 

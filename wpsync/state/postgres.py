@@ -92,6 +92,15 @@ class PgState(PgSession):
             r[0] for r in self._query(f"SELECT key FROM {_T} WHERE workspace = %s", (self.workspace,))
         )
 
+    def workspaces(self) -> dict[str, int]:
+        """The other workspaces of this database that hold records, with how many: where an empty
+        workspace's campaigns may be recorded instead (a URL that lost its ?workspace=)."""
+        rows = self._query(
+            f"SELECT workspace, count(*) FROM {_T} WHERE workspace <> %s GROUP BY workspace",
+            (self.workspace,),
+        )
+        return {str(name): int(count) for name, count in rows}
+
     def read(self, key: str) -> CampaignRecord | None:
         rows = self._query(
             f"SELECT record FROM {_T} WHERE workspace = %s AND key = %s", (self.workspace, key)

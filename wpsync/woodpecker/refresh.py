@@ -111,7 +111,10 @@ def refresh(
     *,
     everything: bool,
     applied: Mapping[str, Applied] | None = None,
+    owned: frozenset[int] | None = None,
 ) -> Facts:
+    """``owned``: every campaign id the whole state records (default: those of ``records``), so that
+    campaigns of records left out by --target are not taken for campaigns no record owns."""
     changed = [f for f in files if isinstance(f, Desired)]
     keys = {f.key for f in changed if f.key in records}
     if everything:
@@ -145,7 +148,9 @@ def refresh(
         u.index >= len(records[f.key].content_steps) for f in changed if f.key in records for u in f.linkedin
     )
     senders = _linkedin(client) if appended or any(f.linkedin for f in new) else None
-    untracked = _untracked(client, records) if new else None
+    if owned is None:
+        owned = frozenset(record.campaign_id for record in records.values())
+    untracked = _untracked(client, owned) if new else None
     # Who the key belongs to matters when something would be created, or recorded campaigns seem gone:
     # then (and only then) one more read says whether the key is the state's account.
     missing = any(remote is None for remote in campaigns.values())
@@ -171,8 +176,7 @@ def identify(client: WoodpeckerClient) -> str | None:
     return read_identity(client).account
 
 
-def _untracked(client: WoodpeckerClient, records: Mapping[str, CampaignRecord]) -> dict[str, tuple[int, ...]]:
-    owned = {record.campaign_id for record in records.values()}
+def _untracked(client: WoodpeckerClient, owned: frozenset[int]) -> dict[str, tuple[int, ...]]:
     found: dict[str, list[int]] = {}
     for campaign in client.list_campaigns():
         if isinstance(campaign.get("id"), int) and campaign["id"] not in owned:

@@ -96,8 +96,18 @@ def prospects(item: JSON) -> int | None:
 
 def account_identity(me: JSON) -> str | None:
     """A stable name for the account a key acts for, from ``GET /v1/me`` [assume: its body is not
-    documented]: the company id where one is given (an agency client included), else the user's id.
+    documented]: the company id where one is given (an agency client included), else the user's id —
+    then, in parentheses, the names a person knows it by (company name, email) when the answer has them:
+    ``company 42 (Acme, ann@acme.com)``. Only the id part is compared (``plan.facts.same_account``).
     None when the answer names neither: the account check is then skipped, and says so."""
+    ident = _identity(me)
+    if ident is None:
+        return None
+    label = ", ".join(_labels(me))
+    return f"{ident} ({label})" if label else ident
+
+
+def _identity(me: JSON) -> str | None:
     holders: tuple[tuple[Any, tuple[str, ...]], ...] = (
         (me, ("company_id", "companyId")),
         (me.get("company"), ("id",)),
@@ -109,8 +119,30 @@ def account_identity(me: JSON) -> str | None:
                 value = holder.get(key)
                 if isinstance(value, int | str) and not isinstance(value, bool) and str(value):
                     kind = "user" if key in ("id", "user_id") and holder is me else "company"
-                    return f"{kind} {value}"
+                    return f"{kind} {_plain(str(value))}"
     user = me.get("user")
     if isinstance(user, dict) and isinstance(user.get("id"), int | str):
-        return f"user {user['id']}"
+        return f"user {_plain(str(user['id']))}"
     return None
+
+
+def _labels(me: JSON) -> list[str]:
+    company, user = me.get("company"), me.get("user")
+    found = [
+        me.get("company_name"),
+        company.get("name") if isinstance(company, dict) else None,
+        me.get("name"),
+        me.get("email"),
+        user.get("email") if isinstance(user, dict) else None,
+    ]
+    labels: list[str] = []
+    for value in found:
+        if isinstance(value, str) and (text := _plain(value)) and text not in labels:
+            labels.append(text)
+    return labels[:2]
+
+
+def _plain(text: str) -> str:
+    """At most 80 printable characters, no parentheses: a label is shown in one line and parsed back."""
+    kept = "".join(c for c in text if c.isprintable() and c not in "()")
+    return kept.strip()[:80]
