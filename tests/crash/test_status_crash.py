@@ -15,6 +15,7 @@ import pytest
 
 from tests.crash.scenario import KEY, ROOT, Scenario
 from wpsync.emulator.server import EmulatorHandle
+from wpsync.plan.plan import no_changes
 
 POINTS = ["apply.before_call", "apply.after_response", "apply.after_record"]
 NAME = 'name = "One-step email campaign"'
@@ -61,7 +62,7 @@ class StatusScenario(Scenario):
         assert not list((self.root / "state").glob("*.intent.json"))
         plan = self.cli("plan", "--detailed-exitcode")
         assert plan.exit_code == 0, plan.output
-        assert plan.stdout == "No changes. Woodpecker matches the campaign files.\n", plan.stdout
+        assert plan.stdout == no_changes("none") + "\n", plan.stdout
 
 
 @pytest.mark.parametrize("point", POINTS)

@@ -9,9 +9,10 @@ from typing import Any
 import httpx
 
 from tests.e2e.conftest import Workspace
+from wpsync.plan.plan import no_changes
 
 KEY = "one-step-email"
-NO_CHANGES = "No changes. Woodpecker matches the campaign files.\n"
+NO_CHANGES = no_changes("all") + "\n"  # after --refresh all: Woodpecker proved to match
 APP_WINDOWS = {"MONDAY": [{"from": "09:00", "to": "12:00"}], "FRIDAY": [{"from": "10:00", "to": "16:00"}]}
 
 

@@ -8,10 +8,11 @@ import json
 import pytest
 
 from tests.e2e.conftest import Workspace
+from wpsync.plan.plan import no_changes
 
 KEY = "one-step-email"
 NAME = 'name = "One-step email campaign"'
-NO_CHANGES = "No changes. Woodpecker matches the campaign files.\n"
+NO_CHANGES = no_changes("none") + "\n"  # nothing changed: Woodpecker is not asked
 
 
 def calls(ws: Workspace) -> list[tuple[str, str]]:
@@ -172,7 +173,7 @@ def test_completed_satisfies_running(ws: Workspace) -> None:
     ws.edit(KEY, "daily_enroll = 25", "daily_enroll = 25 # unchanged value, changed file")
     plan = ws.run("plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
-    assert plan.stdout == NO_CHANGES
+    assert plan.stdout == no_changes("changed") + "\n"  # the changed file was read back
 
 
 def test_a_campaign_woodpecker_stopped_is_not_restarted_silently(ws: Workspace) -> None:

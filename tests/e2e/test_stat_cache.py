@@ -12,8 +12,9 @@ import wpsync.commands.gather as gather_module
 import wpsync.statcache as statcache
 from tests.e2e.conftest import Workspace
 from wpsync.files import sources
+from wpsync.plan.plan import no_changes
 
-NO_CHANGES = "No changes. Woodpecker matches the campaign files.\n"
+NO_CHANGES = no_changes("none") + "\n"  # nothing changed: Woodpecker is not asked
 
 
 def _coarse(info: os.stat_result) -> statcache.StatKey:
