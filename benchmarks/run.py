@@ -539,7 +539,7 @@ class Bench:
             cold = emulator.env(key) | {"WPSYNC_CACHE_DIR": "off"}
             self.measure(
                 "plan-nochange-cold", "wpsync plan (no changes, stat cache off)", n, plan, cwd=where,
-                env=cold, reps=min(reps, 3), check=expect_text("No changes."),
+                env=cold, reps=min(reps, 3), check=expect_text("No changes"),
             )  # fmt: skip
             self.prime(plan, cwd=where, env=emulator.env(key))
             emulator.clear_requests(key)
