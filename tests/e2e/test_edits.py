@@ -155,7 +155,7 @@ def apply_edit(ws: Workspace, key: str, *flags: str, expect: list[str]) -> Edite
     assert final.exit_code == 0, final.output
     if remote["status"] == "EDITED":  # never silent: every plan says it sends nothing, and how to resume
         assert f"campaign {remote['id']} is EDITED in Woodpecker: it sends nothing" in final.stdout
-        assert final.stdout.endswith(NO_CHANGES)
+        assert final.stdout.endswith(no_changes("changed") + "\n")  # an EDITED campaign is read
     else:
         assert final.stdout == NO_CHANGES
     return Edited(text.stdout, actions, before, remote, sent, result.stdout)
@@ -396,7 +396,7 @@ def test_leave_editable_leaves_it_edited(live: Workspace) -> None:
         "\nNotes:\n"
         f"  - one-step-email: campaign {campaign_id} is EDITED in Woodpecker: it sends nothing until it is run. "
         'To resume, set status = "RUNNING" in campaigns/one-step-email.toml and apply (or run it in '
-        "Woodpecker's app)\n\n" + NO_CHANGES
+        "Woodpecker's app)\n\n" + no_changes("changed") + "\n"  # an EDITED campaign is read
     )
 
 

@@ -37,7 +37,9 @@ def test_a_changed_file_read_back_claims_only_the_changed_ones(ws: Workspace) ->
     plan = ws.run("plan")
     assert plan.exit_code == 0, plan.output
     assert MATCHES not in plan.stdout
-    assert "No changes. The campaign files changed since the last apply match Woodpecker" in plan.stdout
+    assert "No changes. The campaigns read from Woodpecker match their files; the others were not asked" in (
+        plan.stdout
+    )
 
 
 def test_only_refresh_all_proves_a_match(ws: Workspace) -> None:

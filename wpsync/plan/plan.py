@@ -254,8 +254,8 @@ def no_changes(refreshed: Refreshed) -> str:
         return "No changes. Woodpecker matches the campaign files."
     if refreshed == "changed":
         return (
-            "No changes. The campaign files changed since the last apply match Woodpecker; the others "
-            "were not asked (`wpsync plan --refresh all` compares every campaign)."
+            "No changes. The campaigns read from Woodpecker match their files; the others were not "
+            "asked (`wpsync plan --refresh all` compares every campaign)."
         )
     return (
         "No changes to the campaign files since the last apply. Woodpecker was not asked "
