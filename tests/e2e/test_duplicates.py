@@ -98,7 +98,8 @@ def test_a_rename_with_an_edit_is_refused_with_the_state_mv(ws: Workspace) -> No
     moved = ws.run(*_command(plan.stdout, "wpsync state mv"))
     assert moved.exit_code == 0, moved.output
     after = ws.run("plan")
-    assert f"~ update campaign {cid}" in after.stdout and "settings.daily_enroll: 25 → 30" in after.stdout
+    assert "~ update campaign" in after.stdout and "      daily_enroll: 25 → 30" in after.stdout
+    assert json.loads(ws.run("plan", "--format", "json").stdout)["actions"][0]["campaign_id"] == cid
 
 
 @pytest.mark.parametrize("edit", ["name", "steps"])
