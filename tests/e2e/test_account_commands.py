@@ -226,7 +226,8 @@ def test_a_rejected_key_is_named_by_its_variable_and_wpsync_toml_line(
         result = pair.run(*args)
         assert result.exit_code == 1, (args, result.output)
         assert (
-            "Woodpecker rejected the API key (401) — check GLOBEX_WOODPECKER_KEY "
+            "Woodpecker rejected the API key (401): Invalid api key — the key is wrong or revoked: check"
+            " GLOBEX_WOODPECKER_KEY "
             "(wpsync.toml:6: accounts.globex.api_key_env)"
         ) in result.stderr, (args, result.stderr)
         assert "WOODPECKER_API_KEY" not in result.output and "not-globex-key" not in result.output
