@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import FOLLOW_UP, Workspace
+from wpsync.plan.plan import no_changes
 
-NO_CHANGES = "No changes. Woodpecker matches the campaign files.\n"
+NO_CHANGES = no_changes("none") + "\n"  # a plain plan after apply asks Woodpecker nothing
 LINKEDIN_APPEND = """
 [[steps]]
 type = "LINKEDIN"
