@@ -24,8 +24,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two workers, one test file each at a time (--dist loadfile keeps a file's module fixtures on one worker).
 unit: $(STAMP) pg-prereq
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The PostgreSQL state tests start their own throwaway server (initdb in a temp dir, run as the
 # postgres or nobody user when we are root), and a PgBouncer in transaction mode in front of it; they

@@ -159,10 +159,21 @@ class Bouncer:
     """A PgBouncer in front of a test server: same user and databases, its own loopback port."""
 
     port: int
+    process: subprocess.Popen[bytes]
 
     def url_for(self, database: str, workspace: str | None = None) -> str:
         base = f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
         return f"{base}?workspace={workspace}" if workspace else base
+
+    def stop(self) -> None:
+        """Stop the pooler, and with it every server session it kept open (idempotent)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(5)
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 @contextlib.contextmanager
@@ -206,14 +217,10 @@ def running_pgbouncer(server: PgServer, *, pool_size: int, mode: str = "transact
             time.sleep(0.05)
         else:
             raise RuntimeError("PgBouncer did not listen within 10 s")
-        yield Bouncer(port)
+        bouncer = Bouncer(port, process)
+        yield bouncer
     finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(5)
-        if process.poll() is None:
-            process.kill()
-            process.wait(5)
+        Bouncer(port, process).stop()
         shutil.rmtree(root, ignore_errors=True)
 
 
