@@ -33,6 +33,9 @@ def test_a_key_of_another_account_is_refused_before_any_call(
     assert plan.exit_code == 3, plan.output
     assert "account_mismatch" in plan.stdout
     assert "\n  ✗ account_mismatch\n" in plan.stdout  # whole: no empty key, no "()"
+    markdown = ws.run("plan", "--format", "markdown").stdout
+    assert "Plan: account mismatch" in markdown and "<code></code>" not in markdown, markdown
+    assert "⛔ the whole plan" in markdown, markdown
     ours, theirs = (
         httpx.get(f"{ws.emulator.base_url}/v1/me", headers={"x-api-key": key}).json()
         for key in ("test-key", "other-key")

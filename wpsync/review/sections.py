@@ -62,7 +62,8 @@ def summary_line(view: CampaignView) -> str:
     mark = "⛔" if view.refusals else "✏️" if view.actions or view.part.moves else "⚠️"
     if view.summary.created_steps is not None and not view.refusals:
         mark = "➕"
-    parts = [f"{mark} <code>{md.attr(view.key)}</code>"]
+    # A refusal of the whole plan (an account mismatch) belongs to no campaign: no empty <code></code>.
+    parts = [f"{mark} <code>{md.attr(view.key)}</code>" if view.key else f"{mark} the whole plan"]
     phrases = view.summary.phrases()
     parts.extend(f"<b>{md.attr(p)}</b>" if i == 0 else md.attr(p) for i, p in enumerate(phrases))
     if not phrases:
