@@ -173,3 +173,30 @@ def test_writes_on_another_session_than_the_locks_are_refused(pg_url: str) -> No
         with pytest.raises(StateError, match="transaction-pooling proxy"):
             state.write(record("alpha", lineage))
     assert state.keys() == []
+
+
+def test_a_stuck_session_locking_the_tables_is_reported_not_waited_on(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server session a transaction pooler kept open, or an open psql transaction, can hold a lock on
+    # wpsync's tables indefinitely; a run must say so within lock_timeout instead of hanging.
+    from wpsync.state import pg_schema
+
+    PgState(pg_url).keys()  # the schema and the workspace exist
+    monkeypatch.setattr(pg_schema, "ROW_LOCK_WAIT_SECONDS", 0.5)
+    blocker = pg_schema.connect(pg_schema.parse_url(pg_url))
+    try:
+        with blocker.transaction():
+            blocker.execute("LOCK TABLE wpsync.locks IN ACCESS EXCLUSIVE MODE")
+            started = time.monotonic()
+            with pytest.raises(StateLocked) as caught, PgState(pg_url).lock("wpsync apply", timeout=0):
+                pytest.fail("the lock was taken past a session holding the lock table")
+            assert time.monotonic() - started < 5
+    finally:
+        blocker.close()
+    message = caught.value.message
+    assert caught.value.exit_code == EXIT_LOCKED
+    assert "cannot take the state lock: another database session has held a lock" in message
+    assert "over 0.5 s" in message and "pg_terminate_backend" in message and "nothing was written" in message
+    with PgState(pg_url).lock("wpsync apply"):  # once the session is gone, the lock is free
+        pass

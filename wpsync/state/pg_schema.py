@@ -141,6 +141,9 @@ def require_driver(location: str) -> None:
         ) from None
 
 
+ROW_LOCK_WAIT_SECONDS = 10.0  # the longest a statement waits for a row or table lock (lock_timeout)
+
+
 def connect(target: PgTarget, *, application: str = "wpsync") -> psycopg.Connection[Any]:
     """An autocommit connection (transactions are explicit) with TCP keepalives on both ends, so a
     holder that vanishes without closing its socket loses its lock within about a minute and a half."""
@@ -171,6 +174,11 @@ def connect(target: PgTarget, *, application: str = "wpsync") -> psycopg.Connect
         if conn.info.server_version >= 140000:
             conn.execute("SET idle_session_timeout = 0")
         conn.execute("SET idle_in_transaction_session_timeout = '60s'")
+        # wpsync's own transactions hold a row for milliseconds, and the state lock itself is an
+        # advisory lock taken with pg_try_*, which this does not touch. A row or table lock held
+        # longer is a stuck session (one a transaction pooler kept open, an open psql transaction):
+        # without a bound a run would wait on it forever instead of saying so.
+        conn.execute(f"SET lock_timeout = '{int(ROW_LOCK_WAIT_SECONDS * 1000)}ms'")
     except psycopg.Error as exc:
         conn.close()
         raise StateError(f"{target.display}: cannot set up the session: {_first_line(exc)}") from None

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Self
 
-from wpsync.errors import StateError
-from wpsync.state import pg_lock
+from wpsync.errors import StateError, StateLocked
+from wpsync.state import pg_lock, pg_schema
 from wpsync.state.lock import _holder
 from wpsync.state.pg_schema import SCHEMA, PgTarget, connect, ensure_schema, parse_url, require_driver
 
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     import psycopg
 
 
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a statement that waited out lock_timeout
+STUCK = (
+    "another database session has held a lock on wpsync's tables for over {seconds:g} s — a stuck session: "
+    "one a transaction-pooling proxy kept open, or an open transaction in psql; nothing was written. "
+    "Find it with `SELECT pid, application_name, state, xact_start FROM pg_stat_activity WHERE datname = "
+    "current_database()`, end it with `SELECT pg_terminate_backend(PID)`, and run again"
+)
 FORCED_POLLS = 10
 FORCED_POLL_SECONDS = 0.1
 
@@ -86,6 +93,9 @@ class PgSession:
         try:
             yield
         except psycopg.Error as exc:
+            if exc.sqlstate == LOCK_NOT_AVAILABLE:
+                stuck = STUCK.format(seconds=pg_schema.ROW_LOCK_WAIT_SECONDS)
+                raise StateLocked(f"{self.location}: cannot {doing}: {stuck}") from None
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             why = self._forced() if isinstance(exc, psycopg.OperationalError) else None
             raise StateError(f"{self.location}: cannot {doing}: {why or first}") from None
