@@ -378,6 +378,27 @@ def test_make_editable_edits_then_runs_again(live: Workspace) -> None:
     assert record(live, "one-step-email")["status"] == "RUNNING"
 
 
+def test_make_editable_then_the_files_new_status_is_not_called_a_return(live: Workspace) -> None:
+    # The file pauses a RUNNING campaign along with its edits: the one call after them sets PAUSED,
+    # which is where the file sends it, not "back" where it was.
+    campaign_id = running(live)
+    live.edit("one-step-email", "email_account_ids", 'status = "PAUSED"\nemail_account_ids')
+    markdown = live.run("plan", "--make-editable", "--format", "markdown").stdout
+    assert f"Then campaign {campaign_id} is set to PAUSED, as the file's `status` says." in markdown
+    assert "and set to PAUSED once they are made, as the file's `status` says" in markdown
+    assert "set back to" not in markdown
+    done = apply_edit(
+        live,
+        "one-step-email",
+        "--make-editable",
+        expect=["make_editable", "update_campaign", "update_version", "restore_status"],
+    )
+    assert f"▶ set campaign {campaign_id} to PAUSED (the file's status)" in done.text
+    assert "then set to PAUSED" in done.text and "back to PAUSED" not in done.text
+    assert "then PAUSED, as the file's status says" in done.text
+    assert done.remote["status"] == "PAUSED"
+
+
 def test_leave_editable_leaves_it_edited(live: Workspace) -> None:
     campaign_id = running(live)
     before = record(live, "one-step-email")

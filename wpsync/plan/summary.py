@@ -97,7 +97,13 @@ class Summary:
         if self.deleted:
             out.append(f"{_steps(self.deleted)} deleted")
         if self.paused_from:
-            back = f"back to {self.status[-1]} after" if self.status else "left EDITED after"
+            after = self.status[-1] if self.status else ""
+            if not after:
+                back = "left EDITED after"
+            elif after == self.paused_from:
+                back = f"back to {after} after"
+            else:  # the file asks for another status: the restore call sets that one
+                back = f"then {after}, as the file's status says"
             out.append(f"paused ({self.paused_from} → EDITED) for the edit, {back}")
         elif self.status:
             out.append("set to " + ", then ".join(self.status))
@@ -215,3 +221,13 @@ def _steps(numbers: Sequence[int]) -> str:
     if list(numbers) == list(range(numbers[0], numbers[-1] + 1)):
         return f"steps {numbers[0]}–{numbers[-1]}"
     return "steps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def sets_back(actions: Sequence[Action], restore: RestoreStatus) -> bool:
+    """Whether the status set after the edits is the one the campaign had before them ("set back to")
+    rather than a new one the file asks for. A restore with no pause in the plan finishes an earlier
+    apply's pause: that is back too."""
+    before = next(
+        (a.from_status for a in actions if isinstance(a, MakeEditable) and a.key == restore.key), None
+    )
+    return before is None or before == restore.status

@@ -24,6 +24,7 @@ from wpsync.plan.plan import (
     UpdateVersion,
     UpdateWindows,
 )
+from wpsync.plan.summary import sets_back
 from wpsync.review import escape as md
 from wpsync.review import names
 from wpsync.review.markdown_edits import deleted_step, settings_rows, version_rows, windows_block
@@ -33,7 +34,9 @@ from wpsync.review.markdown_steps import step_block
 def action_blocks(actions: Sequence[Action], plan: Plan, *, full: bool) -> list[str]:
     lines: list[str] = []
     shown_windows: set[int] = set()
-    restored = next((a.status for a in actions if isinstance(a, RestoreStatus)), "")
+    restore = next((a for a in actions if isinstance(a, RestoreStatus)), None)
+    restored = restore.status if restore else ""
+    back = sets_back(actions, restore) if restore else True
     for index, action in enumerate(actions):
         if index in shown_windows:
             continue
@@ -52,11 +55,13 @@ def action_blocks(actions: Sequence[Action], plan: Plan, *, full: bool) -> list[
             steps = [actions[i].position for i in same if isinstance(actions[i], UpdateWindows)]  # type: ignore[union-attr]
             lines.extend(["", *windows_block(action, steps)])
             continue
-        lines.extend(action_block(action, plan, full=full, restored=restored))
+        lines.extend(action_block(action, plan, full=full, restored=restored, back=back))
     return lines
 
 
-def action_block(action: Action, plan: Plan, *, full: bool, restored: str = "") -> list[str]:
+def action_block(
+    action: Action, plan: Plan, *, full: bool, restored: str = "", back: bool = True
+) -> list[str]:
     match action:
         case CreateCampaign():
             body = action.body
@@ -76,6 +81,8 @@ def action_block(action: Action, plan: Plan, *, full: bool, restored: str = "") 
             people = f" with {action.prospects} prospect{'' if action.prospects == 1 else 's'}"
             after = (
                 f"and set back to {md.inline(restored)} once they are made"
+                if back
+                else f"and set to {md.inline(restored)} once they are made, as the file's `status` says"
                 if restored
                 else "and left EDITED (`--leave-editable`): it sends nothing until it is run again"
             )
@@ -90,7 +97,10 @@ def action_block(action: Action, plan: Plan, *, full: bool, restored: str = "") 
             block = step_block(action.position, action.step, last=True, full=full, plan=plan)
             return ["", block[0].replace("**", "**➕ Append ", 1), *block[1:]]
         case RestoreStatus():
-            return ["", f"▶️ Then campaign {action.campaign_id} is set back to {md.inline(action.status)}."]
+            to = "set back to" if back else "set to"
+            why = "" if back else ", as the file's `status` says"
+            mark = STATUS_MARK.get(action.status, "▶")
+            return ["", f"{mark}️ Then campaign {action.campaign_id} is {to} {md.inline(action.status)}{why}."]
         case SetStatus():
             which = f"campaign {action.campaign_id}" if action.campaign_id else "the new campaign"
             since = f" (now {md.inline(action.from_status)})" if action.from_status else ""

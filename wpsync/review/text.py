@@ -21,7 +21,7 @@ from wpsync.plan.plan import (
     UpdateVersion,
     UpdateWindows,
 )
-from wpsync.plan.summary import summarise
+from wpsync.plan.summary import sets_back, summarise
 from wpsync.review import describe, names
 
 JSON = dict[str, Any]
@@ -212,9 +212,11 @@ def _actions(actions: list[Action], plan: Plan, *, color: bool) -> list[str]:
                     + f"  ({since}{action.status}, as the file's status says)"
                 )
             case RestoreStatus():
-                lines.append(
-                    _paint(f"  ▶ set campaign {action.campaign_id} back to {action.status}", "▶", color)
-                )
+                if sets_back(actions, action):
+                    line = f"  ▶ set campaign {action.campaign_id} back to {action.status}"
+                else:
+                    line = f"  ▶ set campaign {action.campaign_id} to {action.status} (the file's status)"
+                lines.append(_paint(line, "▶", color))
             case _:
                 assert_never(action)
     return lines
