@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.review.commonmark import parse
+from tests.review.commonmark import inline_text, parse
 from tests.review.plans import BINDING, create_action
 from wpsync.plan.plan import FieldChange, Plan, Refusal
 from wpsync.review import escape as markdown_escape
@@ -152,3 +152,22 @@ def test_a_subject_in_a_refused_edit_is_plain_text_not_html() -> None:
     assert (
         "Version A · `subject`:\n> <del>Partnership</del> <ins><b>Partners</b></ins> with &lt;Company&gt;\n"
     ) in text
+
+
+def test_wpsync_messages_show_their_quoted_commands_as_code_and_user_text_inert() -> None:
+    said = "run `wpsync forget old-campaign` to stop tracking it"
+    assert markdown_escape.message(said) == "run `wpsync forget old-campaign` to stop tracking it"
+    # User text inside a message (a campaign name) stays inert in and out of the code spans.
+    hostile = "campaign `<script>x</script>` of @octocat #12: `wpsync import 7 --key a*b`"
+    rendered = markdown_escape.message(hostile)
+    assert rendered == (
+        "campaign `<script>x</script>` of @<!-- -->octocat #<!-- -->12: `wpsync import 7 --key a*b`"
+    )
+    inline = next(t for t in parse(f"- {rendered}") if t.type == "inline")
+    assert [c.type for c in inline.children or []] == [
+        *("text", "code_inline", "text", "html_inline", "text", "html_inline", "text", "code_inline")
+    ]  # the two code spans, and the guards' empty comments: no tag, no emphasis, no mention
+    assert inline_text(inline) == "campaign <script>x</script> of @octocat #12: wpsync import 7 --key a*b"
+    # An odd count of backticks is not wpsync's pairing: all of it is escaped text.
+    assert markdown_escape.message("a ` b `c` d") == "a \\` b \\`c\\` d"
+    assert markdown_escape.message_line("- `x`") == "\\- `x`"

@@ -97,6 +97,22 @@ def line(text: str) -> str:
     return line_start(inline(text).strip())
 
 
+def message(text: str) -> str:
+    """One line of wpsync's own words (a note, a reason, a way out) as markdown inline content: the
+    parts it quotes in backticks — a command, a file, a field — as code spans, the rest as user text.
+    Such a message embeds user text (a campaign name, a key); a backtick in it can only pair the spans
+    oddly, since every part is escaped either way, and an odd count is not ours: all of it is text."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return inline(text)
+    return "".join(code(part) if index % 2 else inline(part) for index, part in enumerate(parts))
+
+
+def message_line(text: str) -> str:
+    """``message`` starting a markdown line (a list item): edges stripped, its start escaped."""
+    return line_start(message(text).strip())
+
+
 def split_lines(text: str) -> list[str]:
     """User text split at CommonMark's line endings, each line with its hidden characters shown and
     its edges stripped (leading spaces would make code blocks, trailing ones hard breaks)."""

@@ -137,7 +137,7 @@ def _head(
     notes = [n for i, n in enumerate(plan.notes) if n.code != "offline" and i not in own]
     if notes:
         lines.extend(["**Notes**", ""])
-        lines.extend(f"- {md.line(note.message)}" for note in notes[:MAX_NOTES])
+        lines.extend(f"- {md.message_line(note.message)}" for note in notes[:MAX_NOTES])
         if len(notes) > MAX_NOTES:
             lines.append(f"- … and {len(notes) - MAX_NOTES} more (run `wpsync plan` to see them all)")
         lines.append("")

@@ -111,14 +111,14 @@ def copy(text: str) -> str:
 def refusal_block(refusal: Refusal, *, full: bool) -> list[str]:
     where = f"Step {refusal.step}" if refusal.step else "Campaign" if refusal.key else "Plan"
     title = refusal.code.replace("_", " ").removeprefix("step ")  # "Step 2: edited", not "step edited"
-    lines = [f"**⛔ {where}: {md.inline(title)}**\\", md.line(refusal.reason)]
+    lines = [f"**⛔ {where}: {md.inline(title)}**\\", md.message_line(refusal.reason)]
     if full:
         for change in refusal.changes:
             lines.extend(["", *change_block(change)])
     elif refusal.changes:
         fields = ", ".join(field_label(c.path) for c in refusal.changes)
         lines.extend(["", f"Changed: {fields}"])
-    lines.extend(["", f"**Way out:** {md.inline(refusal.way_out)}"])
+    lines.extend(["", f"**Way out:** {md.message(refusal.way_out)}"])
     return lines
 
 

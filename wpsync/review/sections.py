@@ -102,7 +102,7 @@ def notes(view: CampaignView, full: bool) -> list[str]:
     if not shown:
         return []
     lines = ["", "**Notes**", ""]
-    lines.extend(f"- {md.line(note.message.removeprefix(view.key + ': '))}" for note in shown)
+    lines.extend(f"- {md.message_line(note.message.removeprefix(view.key + ': '))}" for note in shown)
     return lines
 
 
