@@ -224,3 +224,28 @@ def test_cli_latency_ms_delays_every_request() -> None:
 def test_serve_refuses_a_latency_out_of_range() -> None:
     with pytest.raises(WpsyncError, match="latency must be between 0 and 60 s"):
         serve("127.0.0.1", 0, [], None, False, latency=61)
+
+
+def test_cli_seed_sample_gives_each_new_account_the_unreadable_sample_campaign() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wpsync", "emulator", "--port", "0", "--seed-sample"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().removeprefix("wpsync emulator listening on ").strip()
+        for key in ("first-key", "second-key"):  # each account has its own, as in Woodpecker
+            with local_client(base, key) as api:
+                listed = api.get("/v1/campaign_list").json()
+                assert [c["name"] for c in listed] == ["Your first multichannel campaign - sample"]
+                answer = api.get(f"/v2/campaigns/{listed[0]['id']}")
+                assert (answer.status_code, answer.json()["code"]) == (
+                    409,
+                    "API_UNSUPPORTED_CAMPAIGN_FEATURES",
+                )
+                assert api.get("/v1/campaign_list").json() == listed  # once per account, not per request
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)

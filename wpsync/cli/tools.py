@@ -20,6 +20,11 @@ from wpsync.cli.app import main
     "--seed-examples", is_flag=True, help="Create the mailboxes and LinkedIn account of the spec examples."
 )
 @click.option(
+    "--seed-sample",
+    is_flag=True,
+    help="Give every new account Woodpecker's own sample campaign, which the API cannot read (409).",
+)
+@click.option(
     "--latency-ms",
     default=0,
     show_default=True,
@@ -32,9 +37,12 @@ def emulator(
     api_keys: tuple[str, ...],
     persist: Path | None,
     seed_examples: bool,
+    seed_sample: bool,
     latency_ms: int,
 ) -> None:
     """Serve a local, strict Woodpecker API emulator over HTTP (for tests, demos and rehearsals)."""
     from wpsync.emulator.server import serve
 
-    serve(host, port, list(api_keys), persist, seed_examples, latency=latency_ms / 1000)
+    serve(
+        host, port, list(api_keys), persist, seed_examples, latency=latency_ms / 1000, seed_sample=seed_sample
+    )

@@ -273,6 +273,7 @@ def create_app(
     queue_size: int = QUEUE_SIZE,
     queue_wait: float = QUEUE_WAIT,
     latency: float = 0.0,
+    seed_sample: bool = False,
 ) -> EmulatorApp:
-    store = Store(api_keys, persist, seed=seed_examples)
+    store = Store(api_keys, persist, seed=seed_examples, sample=seed_sample)
     return EmulatorApp(Emulator(store, Limiter(queue_size, queue_wait), default_latency=latency))

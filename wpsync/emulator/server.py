@@ -87,6 +87,7 @@ def serve(
     seed_examples: bool,
     *,
     latency: float = 0.0,
+    seed_sample: bool = False,
 ) -> None:
     """Serve until Ctrl-C. Prints one line saying where. ``latency`` (seconds) is added to every API
     request of every account, as ``set_latency`` would (for benchmarks against a realistic round trip).
@@ -97,7 +98,9 @@ def serve(
     if not 0 <= latency <= MAX_LATENCY_SECONDS:
         raise WpsyncError(f"emulator: latency must be between 0 and {MAX_LATENCY_SECONDS:g} s")
     try:
-        app = create_app(api_keys, persist=persist, seed_examples=seed_examples, latency=latency)
+        app = create_app(
+            api_keys, persist=persist, seed_examples=seed_examples, latency=latency, seed_sample=seed_sample
+        )
     except ValueError as exc:
         raise WpsyncError(f"emulator: {exc}") from exc
     try:
@@ -289,6 +292,7 @@ def running_emulator(
     queue_size: int = QUEUE_SIZE,
     queue_wait: float = QUEUE_WAIT,
     latency: float = 0.0,
+    seed_sample: bool = False,
 ) -> Iterator[EmulatorHandle]:
     """An emulator on 127.0.0.1 and a free port, served from a background thread until the block ends.
 
@@ -302,6 +306,7 @@ def running_emulator(
         queue_size=queue_size,
         queue_wait=queue_wait,
         latency=latency,
+        seed_sample=seed_sample,
     )
     sock = _bind("127.0.0.1", 0)
     server = _uvicorn(app, quiet_logging_setup=True)

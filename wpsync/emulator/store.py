@@ -145,11 +145,16 @@ def seed_examples(account: Account) -> None:
 class Store:
     """All accounts. One event loop owns it, so handlers mutate it without locks."""
 
-    def __init__(self, api_keys: Sequence[str], persist: Path | None = None, seed: bool = False) -> None:
+    def __init__(
+        self, api_keys: Sequence[str], persist: Path | None = None, seed: bool = False, sample: bool = False
+    ) -> None:
         # No configured keys means an open emulator: any non-empty key is its own account.
         self._allowed = frozenset(key_digest(k) for k in api_keys) or None
         self._persist = persist
         self._seed = seed
+        self._sample = (
+            sample  # every new account starts with Woodpecker's sample campaign, as a real one does
+        )
         self.accounts: dict[str, Account] = {}
         self.next_campaign_id = FIRST_CAMPAIGN_ID
         if persist is not None and persist.exists():
@@ -176,6 +181,11 @@ class Store:
             account = self.accounts[digest] = Account()
             if self._seed:
                 seed_examples(account)
+            if self._sample:
+                from wpsync.emulator.payload import sample_campaign  # payload builds on this module
+
+                campaign = sample_campaign(self.new_campaign_id())
+                account.campaigns[campaign.id] = campaign
         return account
 
     def new_campaign_id(self) -> int:
