@@ -113,4 +113,6 @@ def test_the_workflow_pins_actions_by_sha_and_keeps_no_credentials() -> None:
     checkouts = workflow.count("uses: actions/checkout@")
     assert workflow.count("persist-credentials: false") == checkouts == 2
     assert (ROOT / "wpsync" / "templates" / "wpsync.yml").read_text(encoding="utf-8") == workflow
+    drift = (ROOT / "docs" / "workflows" / "wpsync-drift.yml").read_text(encoding="utf-8")
+    assert (ROOT / "wpsync" / "templates" / "wpsync-drift.yml").read_text(encoding="utf-8") == drift
     assert "WPSYNC_STATE_URL" in (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")

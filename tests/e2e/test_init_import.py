@@ -51,6 +51,21 @@ def test_init_in_an_empty_directory_then_validate_and_fmt_check_pass(
     assert _run("plan", "--offline")[0] == 0
 
 
+def test_init_writes_the_drift_workflow_only_when_asked(tmp_path: Path) -> None:
+    code, out, _ = _run("init", str(tmp_path / "plain"))
+    assert code == 0 and not (tmp_path / "plain/.github/workflows/wpsync-drift.yml").exists()
+    assert "Drift:" not in out
+    code, out, _ = _run("init", "--drift", str(tmp_path / "drift"))
+    assert code == 0, out
+    assert "created .github/workflows/wpsync-drift.yml" in out and "Drift: " in out
+    assert (tmp_path / "drift/.github/workflows/wpsync-drift.yml").read_text() == (
+        ROOT / "docs/workflows/wpsync-drift.yml"
+    ).read_text()
+    code, out, err = _run("init", "--drift", "--all-companies", str(tmp_path / "agency"))
+    assert code == 1 and "acts on one account per folder" in err  # a usage error, as the others
+    assert not (tmp_path / "agency").exists()  # refused before any file is written
+
+
 def test_init_never_overwrites_and_says_what_it_skipped(tmp_path: Path) -> None:
     (tmp_path / "campaigns").mkdir()
     (tmp_path / "campaigns" / "mine.toml").write_text("# mine\n")

@@ -39,7 +39,12 @@ def fmt(paths: tuple[Path, ...], check: bool, account_names: tuple[str, ...]) ->
     metavar="VAR",
     help="The variable holding the agency's HQ key: read now, and named by each account's api_key_env.",
 )
-def init(directory: Path, company_ids: str | None, all_companies: bool, key_env: str) -> None:
+@click.option(
+    "--drift",
+    is_flag=True,
+    help="Also write the daily drift workflow, which proposes edits made in Woodpecker's app as pull requests.",
+)
+def init(directory: Path, company_ids: str | None, all_companies: bool, key_env: str, drift: bool) -> None:
     """Start a campaigns repository in DIRECTORY (default: here): wpsync.toml, .gitignore entries, the CI
     workflow, taplo.toml, the schema and an example campaign. Never overwrites a file (account tables
     are appended to an existing wpsync.toml)."""
@@ -48,6 +53,11 @@ def init(directory: Path, company_ids: str | None, all_companies: bool, key_env:
 
     if company_ids is not None and all_companies:
         raise click.UsageError("--companies ID,ID or --all-companies, not both")
+    if drift and (company_ids is not None or all_companies):
+        raise click.UsageError(
+            "--drift sets up `wpsync adopt`, which acts on one account per folder: not with "
+            "--companies/--all-companies (run `wpsync init --drift` in a folder per account)"
+        )
     if not ENV_NAME.match(key_env):
         raise click.UsageError(f"--key-env must name an environment variable, not {key_env!r}")
     wanted = None
@@ -59,5 +69,7 @@ def init(directory: Path, company_ids: str | None, all_companies: bool, key_env:
             )
         wanted = [int(part) for part in parts]
     sys.exit(
-        init_command(directory, echo=echo, companies=wanted, all_companies=all_companies, key_env=key_env)
+        init_command(
+            directory, echo=echo, companies=wanted, all_companies=all_companies, key_env=key_env, drift=drift
+        )
     )

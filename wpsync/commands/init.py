@@ -27,13 +27,19 @@ def template(name: str) -> str:
     return (resources.files("wpsync") / "templates" / name).read_text(encoding="utf-8")
 
 
-def _files() -> list[tuple[str, Callable[[], str]]]:
-    return [
+DRIFT_WORKFLOW = ".github/workflows/wpsync-drift.yml"
+
+
+def _files(*, drift: bool) -> list[tuple[str, Callable[[], str]]]:
+    files = [
         ("wpsync.toml", lambda: template("wpsync.toml")),
         ("taplo.toml", lambda: template("taplo.toml")),
         (SCHEMA_FILE, schema_json),
         (".github/workflows/wpsync.yml", lambda: template("wpsync.yml")),
     ]
+    if drift:  # opt-in: it opens pull requests, so it needs write permissions a team should choose to grant
+        files.append((DRIFT_WORKFLOW, lambda: template("wpsync-drift.yml")))
+    return files
 
 
 def init_command(
@@ -43,6 +49,7 @@ def init_command(
     companies: Sequence[int] | None = None,
     all_companies: bool = False,
     key_env: str = API_KEY_ENV,
+    drift: bool = False,
 ) -> int:
     """``companies`` / ``all_companies``: also declare those client companies of the agency key in
     ``key_env`` as accounts (``init_accounts``); asked before any file is written."""
@@ -52,7 +59,7 @@ def init_command(
 
         chosen = chosen_companies(key_env, companies, every=all_companies, workspace_root=root)
     root.mkdir(parents=True, exist_ok=True)
-    for name, content in _files():
+    for name, content in _files(drift=drift):
         _create(root, name, content, echo)
     campaigns = root / "campaigns"
     if agency:
@@ -72,6 +79,9 @@ def init_command(
     echo("  wpsync validate && wpsync fmt --check && wpsync plan")
     echo("In CI: pin WPSYNC in .github/workflows/wpsync.yml and add the WOODPECKER_API_KEY secret")
     echo("(docs/github-actions.md of wpsync).")
+    if drift:
+        echo(f"Drift: {DRIFT_WORKFLOW} compares every campaign with Woodpecker each morning and proposes")
+        echo('the app\'s edits as a pull request; pin WPSYNC there too (docs/github-actions.md, "Drift").')
     return EXIT_OK
 
 
