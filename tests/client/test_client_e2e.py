@@ -193,9 +193,10 @@ import os, sys, time
 from wpsync.commands.workspace import client_from_env
 from wpsync.woodpecker.client import RetryPolicy, WoodpeckerClient
 retry = RetryPolicy(max_attempts=40, base_delay=0.02, max_delay=0.3, max_elapsed=30.0)
-start, cid, n = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+cid, n = int(sys.argv[1]), int(sys.argv[2])
 with client_from_env(retry=retry) as client:
-    time.sleep(max(0.0, start - time.time()))
+    print("ready", flush=True)
+    sys.stdin.readline()  # every child has imported and connected: they start together
     print(sum(client.get_campaign(cid)["id"] == cid for _ in range(n)))
 """
 
@@ -207,18 +208,25 @@ def test_three_processes_on_one_key_back_off_on_429_and_all_complete() -> None:
             cid = create(client)["id"]
         emulator.set_latency(0.05)
         env = os.environ | {API_KEY_ENV: "proc-key", "WOODPECKER_API_URL": emulator.base_url}
-        start = str(time.time() + 1.5)  # after every child has imported httpx: they start together
         children = [
             subprocess.Popen(
-                [sys.executable, "-c", CHILD, start, str(cid), "6"],
+                [sys.executable, "-c", CHILD, str(cid), "6"],
                 cwd=ROOT,
                 env=env,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
             for _ in range(3)
         ]
+        # A handshake, not a clock: on a loaded machine a child can take seconds to import.
+        for child in children:
+            assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
         outputs = [child.communicate(timeout=60) for child in children]
         assert [(c.returncode, out.strip()) for c, (out, _) in zip(children, outputs, strict=True)] == [
             (0, "6")

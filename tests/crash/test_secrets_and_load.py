@@ -88,7 +88,9 @@ def test_the_key_appears_nowhere(tmp_path: Path, canary_emulator: EmulatorHandle
 
 def test_concurrent_processes_on_one_key_all_finish(tmp_path: Path) -> None:
     with running_emulator(api_keys=["shared-key"], seed_examples=True, queue_size=1) as emulator:
-        emulator.set_latency(0.03)
+        # Each run makes ~10 calls: at 0.1 s a call they overlap even when a loaded machine starts the
+        # four processes a second apart (at 0.03 s they sometimes ran one after another: no 429).
+        emulator.set_latency(0.1)
         workspaces = []
         for n in range(4):
             ws = tmp_path / f"team{n}"

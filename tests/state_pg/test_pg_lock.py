@@ -97,8 +97,13 @@ def test_lock_is_released_when_the_holder_is_killed(pg_url: str) -> None:
     notices: list[str] = []
     with state.lock("wpsync apply", timeout=10, notice=notices.append):
         pass
-    assert len(notices) == 1 and notices[0].startswith(f"taking over a stale lock {lock_id} held by ")
-    assert notices[0].endswith("its database session is gone")
+    # The server ends the killed holder's session once it sees the socket close: on a busy machine
+    # that can be after our first try, so a "waiting" notice may come first; the takeover is last.
+    *waited, taken = notices
+    assert all(n.startswith("waiting up to 10 s for the state lock: lock ") for n in waited), notices
+    assert len(waited) <= 1, notices
+    assert taken.startswith(f"taking over a stale lock {lock_id} held by "), notices
+    assert taken.endswith("its database session is gone")
 
 
 def test_two_processes_racing_for_the_lock_exactly_one_wins(pg_url: str) -> None:
