@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from wpsync.errors import InputError, Problem
 from wpsync.files import lints, rules
 from wpsync.files.messages import describe
-from wpsync.files.models import Campaign
+from wpsync.files.models import Campaign, LinkedInStep
 from wpsync.files.sources import Source, key_problem, read_source
 from wpsync.files.toml_lines import index_lines, line_of
 
@@ -51,11 +51,20 @@ def parse_source(source: Source) -> Loaded:
     except UnicodeDecodeError as exc:
         problems.append(Problem(name, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
         return Loaded(source, None, problems)
-    document, syntax = parse_toml(text)
+    from wpsync.files import toml10
+
+    # The walk of the values that enforces the nesting and 64-bit limits (toml10) costs a third of the
+    # parse; a document that validates as a campaign is shown within them more cheaply (_within_limits),
+    # so the walk runs only for one that does not, before any of its problems is looked at: the same
+    # answer as walking first.
+    document, syntax = toml10.loads_unwalked(text)
+    outcome = _validated(document) if document is not None else None
+    if document is not None and not (isinstance(outcome, Campaign) and _within_limits(outcome)):
+        document, syntax = toml10.limits_problem(document)
     if document is None:
         problems.append(Problem(name, "", syntax or "not valid TOML", line=_syntax_line(syntax)))
         return Loaded(source, None, problems)
-    campaign, findings = validate_document(document)
+    campaign, findings = validate_document(document, outcome)
     lines = index_lines(text) if findings else {}
     located = [
         Problem(name, format_loc(f.loc), f.message, line_of(lines, f.loc), f.severity) for f in findings
@@ -79,17 +88,43 @@ def _syntax_line(message: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def validate_document(document: dict[str, Any]) -> tuple[Campaign | None, list[rules.Finding]]:
+def validate_document(
+    document: dict[str, Any], outcome: Campaign | Exception | None = None
+) -> tuple[Campaign | None, list[rules.Finding]]:
     """Shapes and types first (pydantic, all errors at once), then the cross-field rules, then the
-    outreach lints (warnings, with the active ``[lint]`` settings of wpsync.toml)."""
-    try:
-        campaign = Campaign.model_validate(document)
-    except ValidationError as exc:
+    outreach lints (warnings, with the active ``[lint]`` settings of wpsync.toml). ``outcome``: what
+    ``_validated(document)`` gave, when the caller has already asked."""
+    if outcome is None:
+        outcome = _validated(document)
+    if isinstance(outcome, ValidationError):
         from wpsync.files.partial import rules_on_invalid
 
-        shapes = describe(exc)
+        shapes = describe(outcome)
         return None, shapes + rules_on_invalid(document, {f.loc for f in shapes})
-    return campaign, rules.check_campaign(campaign) + lints.check(campaign)
+    if isinstance(outcome, Exception):
+        raise outcome  # not a problem of the file: a bug, raised as validating raised it
+    return outcome, rules.check_campaign(outcome) + lints.check(outcome)
+
+
+def _validated(document: dict[str, Any]) -> Campaign | Exception:
+    # Anything validation raises is kept, not raised, until the limits are known to hold: a document
+    # deeper than them (a validator's repr of it hitting the recursion limit) is refused as too deep.
+    try:
+        return Campaign.model_validate(document)
+    except Exception as exc:
+        return exc
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _within_limits(campaign: Campaign) -> bool:
+    """Whether a valid campaign's document is within toml10's limits, without walking it. Its models
+    hold no free-form values, so it nests only as deep as they do (a handful of levels; the limit is
+    64), and its only integers without a range of their own are the mailbox and LinkedIn account ids
+    (tests/unit/test_limits_fast_path.py holds the models to that)."""
+    accounts = [step.linkedin_account_id for step in campaign.steps if isinstance(step, LinkedInStep)]
+    return all(n in _INT64 for n in accounts) and all(n in _INT64 for n in campaign.email_account_ids or ())
 
 
 def format_loc(loc: tuple[str | int, ...]) -> str:

@@ -49,6 +49,24 @@ INLINE_HINT = (
 
 def loads(text: str) -> tuple[dict[str, Any] | None, str | None]:
     """The document, or None and a message ("invalid TOML: …") with line and column when known."""
+    document, problem = loads_unwalked(text)
+    if document is None:
+        return None, problem
+    return limits_problem(document)
+
+
+def limits_problem(document: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """``document`` if it is within wpsync's nesting and integer limits, else None and the message."""
+    problem = _beyond_limits(document)
+    if problem:
+        return None, f"invalid TOML: {problem}"
+    return document, None
+
+
+def loads_unwalked(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """As ``loads``, without the walk of the parsed values (``limits_problem``): for a caller that
+    proves the limits another way (a valid campaign cannot nest deep, loading.py), and otherwise walks.
+    The pre-scan that keeps the parser's own recursion bounded still runs."""
     if text.startswith("\ufeff"):
         text = text[1:]  # a byte-order mark is not TOML, but editors on Windows write one: skip it
         if text.startswith("\ufeff"):
@@ -65,9 +83,6 @@ def loads(text: str) -> tuple[dict[str, Any] | None, str | None]:
         return None, "invalid TOML: " + _message(str(exc))
     except (ValueError, OverflowError) as exc:  # defensive: the parser raises only TOMLDecodeError
         return None, f"invalid TOML: {exc}"
-    problem = _beyond_limits(document)
-    if problem:
-        return None, f"invalid TOML: {problem}"
     return document, None
 
 
