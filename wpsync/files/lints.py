@@ -148,8 +148,11 @@ def _identical_versions(campaign: Campaign) -> Iterator[Finding]:
     for index, step in enumerate(campaign.steps):
         if isinstance(step, LinkedInStep) and step.action_type == "VISIT_PROFILE":
             continue  # a profile visit has no content to test
+        versions = step.versions or []
+        if len(versions) < 2:
+            continue  # one version (or none) cannot repeat another: no need to build its content
         seen: dict[Any, int] = {}
-        for number, version in enumerate(step.versions or []):
+        for number, version in enumerate(versions):
             content = _content(version.model_dump())
             if content in seen:
                 first = seen[content]
