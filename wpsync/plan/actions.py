@@ -49,12 +49,18 @@ class CreateCampaign:
     @property
     def steps(self) -> list[JSON]:
         """The body's steps in order, START left out (the body nests each under its parent's followup)."""
-        found: list[JSON] = []
-        node = self.body["steps"].get("followup")
-        while isinstance(node, dict):
-            found.append(node)
-            node = node.get("followup")
-        return found
+        return chain_steps(self.body)
+
+
+def chain_steps(body: JSON) -> list[JSON]:
+    """A create body's steps in order, START left out. For a caller that already holds ``body``: each
+    ``CreateCampaign.body`` parses the JSON again (a fleet's bodies stay compact in memory)."""
+    found: list[JSON] = []
+    node = body["steps"].get("followup")
+    while isinstance(node, dict):
+        found.append(node)
+        node = node.get("followup")
+    return found
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from wpsync.plan.actions import (
     UpdateCampaign,
     UpdateVersion,
     UpdateWindows,
+    chain_steps,
 )
 from wpsync.plan.plan import Moved, Note, Plan, Refusal
 
@@ -128,7 +129,8 @@ def summarise(
     for action in actions:
         match action:
             case CreateCampaign():
-                created, name = len(action.steps), str(action.body.get("name", "My campaign #0"))
+                body = action.body  # parsed once, not once more for its steps
+                created, name = len(chain_steps(body)), str(body.get("name", "My campaign #0"))
             case UpdateCampaign():
                 settings += sum(k != "settings" for k in action.patch) + len(
                     action.patch.get("settings") or {}

@@ -6,7 +6,7 @@ import json
 from typing import Any, assert_never
 
 from wpsync.plan import summary
-from wpsync.plan.actions import STATUS_CALL, STATUS_MARK
+from wpsync.plan.actions import STATUS_CALL, STATUS_MARK, chain_steps
 from wpsync.plan.plan import (
     Action,
     AppendStep,
@@ -140,7 +140,7 @@ def _actions(actions: list[Action], plan: Plan, *, color: bool) -> list[str]:
                     f"      mailboxes: {mailboxes} · timezone: {settings.get('timezone')} · "
                     f"daily_enroll: {settings.get('daily_enroll')}"
                 )
-                for number, step in enumerate(action.steps, start=1):
+                for number, step in enumerate(chain_steps(body), start=1):
                     lines.append(_paint(f"      + step {number}", "+", color) + f"  {_one_line(step, plan)}")
             case MakeEditable():
                 lines.append(
