@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
 from wpsync.files import snippets
 from wpsync.files.lint_config import LintConfig, active
 from wpsync.files.models import Campaign, DeliveryTime, EmailStep, LinkedInStep
@@ -153,7 +155,7 @@ def _identical_versions(campaign: Campaign) -> Iterator[Finding]:
             continue  # one version (or none) cannot repeat another: no need to build its content
         seen: dict[Any, int] = {}
         for number, version in enumerate(versions):
-            content = _content(version.model_dump())
+            content = _content(version)
             if content in seen:
                 first = seen[content]
                 yield Finding(
@@ -166,11 +168,11 @@ def _identical_versions(campaign: Campaign) -> Iterator[Finding]:
                 seen[content] = number
 
 
-def _content(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+def _content(version: BaseModel) -> tuple[Any, ...]:
     # "" and an omitted subject or note are sent alike; surrounding whitespace is invisible in a message.
-    return tuple(
-        sorted((k, (v or "").strip() if isinstance(v, str | None) else v) for k, v in fields.items())
-    )
+    # Compared only with versions of the same step, so of the same model: its field values in field
+    # order (its __dict__, what model_dump copies) say all that the sorted (key, value) pairs said.
+    return tuple((v or "").strip() if isinstance(v, str | None) else v for v in version.__dict__.values())
 
 
 # ---- connection-note -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ step at a time, so a broken step elsewhere in the file does not hide them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -111,17 +112,24 @@ def check_text(loc: Loc, text: str) -> Iterator[Finding]:
     """Snippet syntax errors, and warnings for unknown names and missing fallbacks."""
     quick = snippets.field_snippets(text)
     if quick is not None:  # no syntax errors: only the per-name warnings remain
-        yield from _field_warnings(loc, quick)
+        for message, severity in _field_warnings(quick):
+            yield Finding(loc, message, severity)
         return
     found, errors = snippets.scan(text)
     for error in errors:
         line, column = snippets.line_and_column(text, error.offset)
         where = f" (line {line} of the text, column {column})" if "\n" in text else f" (character {column})"
         yield Finding(loc, f"{error.message}{where}")
-    yield from _field_warnings(loc, [(s.name, s.fallback is not None) for s in found if s.kind == "field"])
+    fields = tuple((s.name, s.fallback is not None) for s in found if s.kind == "field")
+    for message, severity in _field_warnings(fields):
+        yield Finding(loc, message, severity)
 
 
-def _field_warnings(loc: Loc, fields: list[tuple[str, bool]]) -> Iterator[Finding]:
+@functools.lru_cache(maxsize=4096)
+def _field_warnings(fields: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, Severity], ...]:
+    """(message, severity) for the field snippets of one text. Cached: a fleet's texts share a few
+    combinations of snippets, most of them with nothing to say."""
+    found: list[tuple[str, Severity]] = []
     warned: set[str] = set()
     for name, has_fallback in fields:
         if name in warned:
@@ -131,17 +139,21 @@ def _field_warnings(loc: Loc, fields: list[tuple[str, bool]]) -> Iterator[Findin
             # An error, not a warning: Woodpecker answers 400 to a name it does not fill.
             close = snippets.did_you_mean(name)
             hint = f"did you mean {{{{{close}}}}}?" if close else "check the spelling"
-            yield Finding(
-                loc,
-                f"{{{{{name}}}}} is not a snippet Woodpecker fills "
-                f"(standard fields, or SNIPPET_1 … SNIPPET_15); {hint}",
+            found.append(
+                (
+                    f"{{{{{name}}}}} is not a snippet Woodpecker fills "
+                    f"(standard fields, or SNIPPET_1 … SNIPPET_15); {hint}",
+                    "error",
+                )
             )
         elif not has_fallback:
-            yield Finding(
-                loc,
-                f'{{{{{name}}}}} has no fallback: a prospect without it is not sent; write {{{{{name} | "…"}}}}',
-                "warning",
+            found.append(
+                (
+                    f'{{{{{name}}}}} has no fallback: a prospect without it is not sent; write {{{{{name} | "…"}}}}',
+                    "warning",
+                )
             )
+    return tuple(found)
 
 
 def _unsubscribe_warnings(campaign: Campaign) -> Iterator[Finding]:
