@@ -48,7 +48,9 @@ CASES = {
     "mailbox id 2**63-1": MINIMAL.replace("[112233]", f"[{2**63 - 1}]"),
     "LinkedIn account 2**63": MINIMAL + LINKEDIN.format(id=2**63),
     "LinkedIn account 2**63-1": MINIMAL + LINKEDIN.format(id=2**63 - 1),
-    "big integer where a string goes": MINIMAL.replace('daily_enroll = 25', f"daily_enroll = 25\nname = {2**64}"),
+    "big integer where a string goes": MINIMAL.replace(
+        "daily_enroll = 25", f"daily_enroll = 25\nname = {2**64}"
+    ),
     "big integer and an unknown key": MINIMAL + f"\nsubjet = {2**64}\n",
     "too deep under an unknown key": f"{DEEP_KEY} = 1\n" + MINIMAL,
     "too deep in a list of providers": MINIMAL.replace(
