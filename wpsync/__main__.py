@@ -17,6 +17,16 @@ def main() -> None:
     # A CLI run allocates hundreds of thousands of small, acyclic objects (TOML tables, models, JSON) and
     # lives for seconds: the default thresholds spend a third of a fleet's validate in the collector.
     gc.set_threshold(100_000, 50, 100)
+    # `wpsync plan` as CI and scripts type it is read before click is imported, too (it costs more than
+    # Python's start-up); any other command line goes to click, untouched (wpsync.cli.quick).
+    import os
+
+    from wpsync.cli import quick
+
+    values = quick.read_plan(sys.argv[1:], os.environ) if quick.streams_plain(os.environ) else None
+    if values is not None:
+        quick.run(values)
+        return
     from wpsync.cli import run
 
     run()

@@ -10,14 +10,16 @@ printed here and only here (one line each, on stderr), with their exit codes:
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from wpsync import __version__
-from wpsync.errors import EXIT_ERROR, WpsyncError, redact
+from wpsync.cli.plain import color, failure, interrupted, setup
+from wpsync.errors import EXIT_ERROR
+
+__all__ = ["CAMPAIGNS", "STATE", "color", "echo", "main", "run", "warn"]
 
 CAMPAIGNS = Path("campaigns")
 STATE = Path("state")
@@ -29,25 +31,6 @@ def echo(text: str) -> None:
 
 def warn(text: str) -> None:
     click.echo(text, err=True)
-
-
-_options = {"no_color": False}  # set by the group's --no-color for this run
-
-
-def color() -> bool:
-    """Whether output is coloured: --no-color and NO_COLOR (https://no-color.org) turn it off;
-    FORCE_COLOR (not "0") turns it on, even into a pipe (CI logs); otherwise a terminal that is not
-    TERM=dumb gets colour."""
-    from wpsync.commands.workspace import environment
-
-    env = environment()
-    if _options["no_color"] or env.no_color:
-        return False
-    if env.force_color:
-        return True
-    if env.dumb_terminal:
-        return False
-    return sys.stdout.isatty()
 
 
 def _as_input_error(exc: click.UsageError) -> None:
@@ -71,23 +54,15 @@ class WpsyncGroup(click.Group):
         except click.UsageError as exc:
             _as_input_error(exc)
             raise
-        except WpsyncError as exc:
-            for line in exc.lines():
-                click.echo(f"error: {line}", err=True)
-            ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
-        except Exception as exc:  # a bug: say so plainly, without a traceback unless asked
-            from wpsync.commands.workspace import debug_requested
-
-            if debug_requested():
+        except Exception as exc:  # WpsyncError, or a bug: said plainly, without a traceback unless asked
+            code = failure(exc, warn)
+            if code is None:
                 raise
-            click.echo(f"internal error (a bug in wpsync; please report it): {redact(repr(exc))}", err=True)
-            click.echo("set WPSYNC_DEBUG=1 to see the traceback", err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(code)
+        except KeyboardInterrupt:
+            ctx.exit(interrupted(warn))
 
 
 @click.group(cls=WpsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,16 +76,8 @@ def main(no_color: bool) -> None:
     The API key comes from WOODPECKER_API_KEY (or --api-key-file), the API's address from
     WOODPECKER_API_URL. WPSYNC_LOG=debug logs every request to stderr, with the key redacted.
     """
-    _options["no_color"] = no_color
     # click.echo strips colour codes when stdout is not a terminal; FORCE_COLOR means keep them.
-    click.get_current_context().color = color()
-    from wpsync.commands.workspace import environment
-
-    env = environment()  # every variable checked once, up front: a bad one stops here, clearly
-    if env.log_level:
-        from wpsync.logs import configure
-
-        configure(env.log_level)
+    click.get_current_context().color = setup(no_color)
 
 
 def run() -> None:

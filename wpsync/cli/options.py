@@ -1,4 +1,4 @@
-"""Options several commands share, and the translation of plan flags into a PlanRequest."""
+"""Options several commands share (the translation of plan flags into a PlanRequest is in ``plain``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from wpsync.cli import plain
 from wpsync.cli.app import CAMPAIGNS, STATE
+from wpsync.cli.plain import plan_request
+
+__all__ = ["plan_request", "resolve_accounts", "warn_skipped"]
 
 if TYPE_CHECKING:
     from wpsync.commands.resolve import Keys
@@ -22,19 +26,10 @@ def lint_settings(campaign_paths: list[Path]) -> Any:
 
 
 def warn_skipped(folders: list[Path], accounts: Collection[str] = ()) -> None:
-    """One warning on stderr per entry of a campaigns folder that is not read (and why); the folders
-    of ``accounts`` are read, each as its account's campaigns folder."""
+    """One warning on stderr per entry of a campaigns folder that is not read (and why)."""
     from wpsync.cli.app import warn
-    from wpsync.files.sources import skipped_entries
 
-    for folder in folders:
-        if folder.is_dir():
-            for line in skipped_entries(folder, accounts):
-                warn(f"warning: {line}")
-        for name in accounts:
-            if (folder / name).is_dir():
-                for line in skipped_entries(folder / name):
-                    warn(f"warning: {line}")
+    plain.warn_skipped(folders, accounts, warn)
 
 
 def resolve_accounts(
@@ -50,31 +45,22 @@ def resolve_accounts(
     layout: bool = False,
     needs_state: bool = True,
 ) -> Any:
-    """The accounts a command acts on (``wpsync.commands.resolve``); with ``layout``, a warning for each
-    entry of the campaigns folder that is not read."""
-    from wpsync.commands.resolve import resolve
+    """The accounts a command acts on (``wpsync.cli.plain.resolve_accounts``), warnings on stderr."""
+    from wpsync.cli.app import warn
 
-    accounts = resolve(
+    return plain.resolve_accounts(
         campaigns,
         state,
         names,
-        command=command,
-        keys=keys,
-        api_key_file=api_key_file,
-        lock_timeout=lock_timeout,
+        command,
+        keys,
+        api_key_file,
+        lock_timeout,
+        warn=warn,
         one=one,
         layout=layout,
         needs_state=needs_state,
     )
-    if layout:
-        warn_skipped([campaigns], _declared(campaigns))
-    return accounts
-
-
-def _declared(campaigns: Path) -> list[str]:
-    from wpsync.files.accounts_config import declared
-
-    return list(declared(campaigns))
 
 
 account_option = click.option(
@@ -164,26 +150,3 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
     ):
         command = option(command)
     return command
-
-
-def plan_request(
-    offline: bool,
-    refresh: str,
-    make_editable: bool | None,
-    leave_editable: bool,
-    run_after: bool,
-    targets: tuple[str, ...] = (),
-) -> Any:
-    from wpsync.commands.plan import PlanRequest
-
-    if (run_after or leave_editable) and not make_editable:
-        raise click.UsageError("--leave-editable goes with --make-editable")
-    if run_after and leave_editable:
-        raise click.UsageError("--run-after (now the default) and --leave-editable contradict each other")
-    return PlanRequest(
-        offline=offline,
-        refresh_all=refresh == "all",
-        make_editable=make_editable,
-        leave_editable=leave_editable,
-        targets=tuple(targets),
-    )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from wpsync.cli import plain
 from wpsync.cli.app import color, echo, main, warn
 from wpsync.cli.options import (
     account_option,
@@ -60,30 +61,23 @@ def plan(
     account_names: tuple[str, ...],
 ) -> None:
     """Show what apply would do, and refuse what the API forbids (exit 3)."""
-    from wpsync.commands.plan import plan_command
-
-    request = plan_request(offline, refresh, make_editable, leave_editable, run_after, targets)
-    accounts = resolve_accounts(
+    plain.plan(
         campaigns_dir,
         state_dir,
-        account_names,
-        "plan",
-        "none" if offline else "optional",
         api_key_file,
-        layout=True,
-    )
-    sys.exit(
-        plan_command(
-            accounts,
-            request,
-            output_format=output_format,
-            out=out,
-            detailed=detailed_exitcode,
-            color=color(),
-            echo=echo,
-            warn=warn,
-            strict=strict,
-        )
+        offline,
+        refresh,
+        make_editable,
+        leave_editable,
+        run_after,
+        targets,
+        output_format,
+        out,
+        detailed_exitcode,
+        strict,
+        account_names,
+        echo=echo,
+        warn=warn,
     )
 
 

@@ -11,10 +11,8 @@ grouped by account (``wpsync.review.accounts``). A key only ever reaches its own
 from __future__ import annotations
 
 import contextvars
-import difflib
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,6 +68,9 @@ def in_parallel(items: Sequence[Item], task: Callable[[Item], T]) -> list[T | Wp
     if len(items) == 1:  # no thread for one account: its errors and signals stay where they were
         return [contextvars.copy_context().run(guarded, items[0])]
     workers = max(1, min(MAX_PARALLEL, len(items)))
+    # Threads (and the logging they import) only for several accounts: one is planned where it is (#23).
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wpsync-account") as pool:
         futures = [pool.submit(contextvars.copy_context().run, guarded, item) for item in items]
         return [future.result() for future in futures]
@@ -92,6 +93,8 @@ def targeted(chosen: Sequence[Account], targets: Sequence[str]) -> list[tuple[Ac
     if unknown:
         problems = []
         for key in unknown:
+            import difflib  # only for this error (#23)
+
             close = difflib.get_close_matches(key, sorted(every), n=1)
             hint = f'; did you mean "{close[0]}"?' if close else ""
             problems.append(

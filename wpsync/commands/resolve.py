@@ -14,7 +14,6 @@ an error about it names them — never the key itself.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -156,6 +155,8 @@ def _chosen(
     if unknown:
         problems = []
         for name in unknown:
+            import difflib  # only for this error: a no-change plan is measured against start-up (#23)
+
             close = difflib.get_close_matches(name, list(accounts), n=1)
             hint = f'did you mean "{close[0]}"? ' if close else ""
             problems.append(

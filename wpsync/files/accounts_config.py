@@ -16,7 +16,6 @@ URL checked, by the command that uses the account (``wpsync.commands.fleet``): a
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -162,6 +161,8 @@ def _account(name: str, entry: Any, problems: Found) -> AccountConfig | None:
         return None
     for key in entry:
         if key not in ACCOUNT_KEYS:
+            import difflib  # only for this error: every plan reads this file (#23)
+
             near = difflib.get_close_matches(key, ACCOUNT_KEYS, n=1)
             hint = f' (did you mean "{near[0]}"?)' if near else f"; known keys: {', '.join(ACCOUNT_KEYS)}"
             problems.append(((*at, key), f'unknown key "{key}"{hint}'))

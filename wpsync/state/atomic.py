@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,8 @@ def atomic_write_files(
     folder = files[0][0].parent
     staged: list[tuple[Path, Path]] = []
     target = folder  # what an OSError (a full disk, a read-only one) is reported against
+    import tempfile  # with shutil and the compressors it imports: only when writing (#23)
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for path, data in files:

@@ -8,7 +8,6 @@ written at all.
 from __future__ import annotations
 
 import contextlib
-import random
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -95,6 +94,8 @@ def lock_state(
                 if not announced and notice is not None:
                     notice(f"waiting up to {timeout:g} s: {exc.message.split('. ')[0]}")
                     announced = True
+                import random  # only while waiting for a lock (#23)
+
                 time.sleep(min(delay * random.uniform(0.8, 1.2), remaining))
                 delay = min(delay * 1.6, 2.0)
         yield holder
