@@ -41,6 +41,12 @@ def validate(
     targets = account_folders(paths, account_names, "validate")
     for target in targets:
         warn_skipped([target], declared(target) if target.is_dir() else ())
+    import gc
+
+    # Everything imported so far (pydantic's schemas, the models, click) lives until exit: frozen, the
+    # collector no longer walks it while a fleet's files are checked (1,000 × 16: 4.5% of the
+    # instructions of validate, as much as disabling the collector saved).
+    gc.freeze()
     with lint_settings(targets):
         sys.exit(run_validate(targets, strict=strict, output_format=output_format, echo=echo))
 
