@@ -11,7 +11,6 @@ flag in a CI script.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,8 @@ def parse(table: Any) -> tuple[ApplyConfig, list[tuple[tuple[str, ...], str]]]:
         return ApplyConfig(), [(("apply",), "must be a table: [apply]")]
     for key in table:
         if key not in _KEYS:
+            import difflib  # only for this error: every plan reads this file (#23)
+
             near = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f' (did you mean "{near[0]}"?)' if near else f"; known keys: {', '.join(_KEYS)}"
             problems.append((("apply", key), f'unknown key "{key}"{hint}'))

@@ -53,6 +53,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -136,7 +137,7 @@ class WoodpeckerClient:
             base_url=base_url,
             auth=ApiKeyAuth(self._secret),
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-            transport=transport or deadline_transport(),
+            transport=transport or deadline_transport(plain_http=urlsplit(base_url).scheme == "http"),
             headers=headers,
             follow_redirects=False,  # a redirect would be a wrong base URL; say so, do not follow
         )

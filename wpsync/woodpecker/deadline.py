@@ -106,11 +106,21 @@ class DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def deadline_transport() -> httpx.HTTPTransport:
+def deadline_transport(*, plain_http: bool = False) -> httpx.HTTPTransport:
     """httpx's own transport with the deadline backend. httpcore takes a backend only in its
     constructor, which httpx does not expose: set on the pool it built (guarded; without it the deadline
-    is still checked between the chunks of an answer)."""
-    transport = httpx.HTTPTransport()
+    is still checked between the chunks of an answer).
+
+    ``plain_http``: the API's address is http:// (the emulator), so TLS is never used, and loading the
+    system's certificates into a context would cost more than all the rest of a small plan (#23). The
+    context given instead trusts no certificate at all: a request that did go to https:// would fail
+    verification, never go unverified."""
+    if plain_http:
+        import ssl
+
+        transport = httpx.HTTPTransport(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+    else:
+        transport = httpx.HTTPTransport()
     pool = getattr(transport, "_pool", None)
     if isinstance(getattr(pool, "_network_backend", None), httpcore.NetworkBackend):
         pool._network_backend = DeadlineBackend(pool._network_backend)  # type: ignore[union-attr]
