@@ -33,3 +33,8 @@ def hit(name: str) -> None:
     _counts[name] = _counts.get(name, 0) + 1
     if _counts[name] == nth:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def armed(name: str) -> bool:
+    """Whether a test armed ``name`` (for a failpoint that must first set the scene, e.g. half a write)."""
+    return _ENV in os.environ and name in _armed()

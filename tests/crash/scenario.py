@@ -130,5 +130,6 @@ class Scenario:
             wanted = [step_hash(step, campaign.schedules) for step in campaign.steps]
             assert [s["hash"] for s in record["steps"][1:]] == wanted, key
         assert not list((self.root / "state").glob("*.intent.json"))
+        assert not (self.root / "state" / "wpsync-journal.jsonl").exists()  # settled and removed
         plan = self.cli("plan", "--detailed-exitcode")
         assert plan.exit_code == 0, plan.output

@@ -131,6 +131,22 @@ def test_each_difference_is_named() -> None:
     assert mismatches(sent, (*hashes, "more"), example()[2]) == ["steps"]
 
 
+@pytest.mark.parametrize("edit", ["none", "name", "step"])
+def test_hashes_read_once_give_the_same_answer(edit: str) -> None:
+    """apply's create check hands over the hashes the record was read with; the answer is the one
+    mismatches finds reading the payload itself."""
+    from wpsync.woodpecker.remote import read_steps
+
+    sent, hashes, payload = example("four-step-multichannel")
+    if edit == "name":
+        payload["name"] = "Other"
+    if edit == "step":
+        hashes = (*hashes[:-1], "another")
+    read = read_steps(payload).hashes
+    assert mismatches(sent, hashes, payload, read) == mismatches(sent, hashes, payload)
+    assert mismatches(sent, hashes, payload, read) == {"none": [], "name": ["name"], "step": ["steps"]}[edit]
+
+
 def test_mailboxes_and_lists_compare_in_any_order() -> None:
     sent, hashes, payload = example("four-step-multichannel")
     payload["email_account_ids"] = list(reversed(payload["email_account_ids"]))

@@ -32,7 +32,8 @@ def created(
                 f"Woodpecker answered with campaign {record.campaign_id}, which "
                 f"{owned[record.campaign_id]} already owns"
             )
-        differ = mismatches(sent, action.step_hashes, payload)
+        # The steps were read (validated, hashed) for the record: not a second time for the check.
+        differ = mismatches(sent, action.step_hashes, payload, tuple(s.hash for s in record.content_steps))
         if differ:
             raise WpsyncError(f"Woodpecker's answer differs from what was sent in {', '.join(differ)}")
     except WpsyncError as exc:

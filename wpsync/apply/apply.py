@@ -260,8 +260,8 @@ def settle_interrupted(state: StateStore, client: WoodpeckerClient, notice: Call
     """Settle the intents an earlier run left behind, record what happened, before anything is planned."""
     lineage = state.lineage(create=True)
     assert lineage is not None
-    intents = state.intents()
-    local = 0
+    state.recover_journal()  # a killed run's journal: one intent file per call, as settling expects
+    intents, local = state.intents(), 0
     for key, intent in intents.items():
         record = state.read(key)
         if recorded_locally(intent, record):

@@ -140,8 +140,12 @@ def holds_patch(sent: JSON, payload: JSON) -> bool:
     return _patched(rest | ({"settings": settings} if settings else {}), payload) or not (rest or settings)
 
 
-def mismatches(sent: JSON, step_hashes: tuple[str, ...], payload: JSON) -> list[str]:
-    """What differs between a create body as sent and a campaign Woodpecker holds ([] = the same)."""
+def mismatches(
+    sent: JSON, step_hashes: tuple[str, ...], payload: JSON, hashes: tuple[str, ...] | None = None
+) -> list[str]:
+    """What differs between a create body as sent and a campaign Woodpecker holds ([] = the same).
+    ``hashes``: the payload's step hashes when the caller has read them already (reading a payload's
+    steps validates and hashes each one: the most of checking a create's answer)."""
     found: list[str] = []
     if payload.get("name") != sent.get("name", "My campaign #0"):
         found.append("name")
@@ -151,10 +155,11 @@ def mismatches(sent: JSON, step_hashes: tuple[str, ...], payload: JSON) -> list[
     for name, value in (sent.get("settings") or {}).items():
         if _normal(settings.get(name)) != _normal(value):
             found.append(f"settings.{name}")
-    try:
-        hashes = read_steps(payload).hashes
-    except Exception:  # a payload wpsync cannot read is no match
-        return [*found, "steps"]
+    if hashes is None:
+        try:
+            hashes = read_steps(payload).hashes
+        except Exception:  # a payload wpsync cannot read is no match
+            return [*found, "steps"]
     if hashes != step_hashes:
         found.append("steps")
     return found

@@ -235,6 +235,9 @@ class PgState(PgSession):
         )
         return bool(rows)
 
+    def recover_journal(self) -> None:
+        """Nothing to do: the database's intents are rows, each committed before its call."""
+
     def intents(self) -> dict[str, Intent]:
         found: dict[str, Intent] = {}
         rows = self._query(

@@ -10,13 +10,15 @@ a trailing newline, written atomically (temp file, fsync, rename), so a reader n
 
 Beside each record, ``KEY.applied.json`` holds the content last applied (read only when a change must
 be explained or an edit planned, so a plan over unchanged campaigns never reads any copy) and, while a
-call is in flight, ``KEY.intent.json`` its journal entry (``wpsync.state.journal``).
+call is in flight, ``KEY.intent.json`` its journal entry (``wpsync.state.journal``). During an
+apply, the intents are lines of one ``wpsync-journal.jsonl`` instead (``wpsync.state.run_journal``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,7 @@ from wpsync.state.records import (
     record_from_json,
     record_to_json,
 )
+from wpsync.state.run_journal import JOURNAL_FILE, RunJournal, checkpoint, read_journal
 
 if TYPE_CHECKING:  # the journal loads only when an intent is written or found
     from wpsync.state.journal import Intent
@@ -62,6 +65,9 @@ class StateDir:
     # after one sync: an intent is the durable anchor of its call until then (see ``batch``).
     _unsynced: set[str] | None = field(default=None, repr=False)
     _clear_later: set[str] = field(default_factory=set, repr=False)
+    # Inside a batch, intents are appended to one journal (one fdatasync a call); the latest per key.
+    _journal: RunJournal | None = field(default=None, repr=False)
+    _journalled: dict[str, Intent] = field(default_factory=dict, repr=False)
 
     # ---- lineage ---------------------------------------------------------------------------------
     def lineage(self, *, create: bool = False) -> str | None:
@@ -146,15 +152,31 @@ class StateDir:
         """
         check_backups(self.root)  # before the first call, not after it
         self.finish_move()
+        self.recover_journal()  # one an earlier run left: never appended to, never overwritten
         self._unsynced = set()
+        self._journal = RunJournal(self.journal_path)
         try:
             yield
         finally:
             os.sync()
             for key in sorted(self._clear_later):
                 self.intent_path(key).unlink(missing_ok=True)
-            fsync_dir(self.root)
-            self._unsynced, self._clear_later = None, set()
+            journal, self._journal = self._journal, None
+            journal.close()
+            pending = [
+                (self.intent_path(k), i) for k, i in self._journalled.items() if k not in self._clear_later
+            ]
+            failing = sys.exc_info()[1] is not None
+            try:
+                # Every record is durable now: what is left in flight becomes KEY.intent.json files.
+                checkpoint(journal.path, pending)
+            except StateError:
+                if not failing:
+                    raise
+                # Already failing (a full disk, say): the journal stays, durable; the next run reads it.
+            finally:
+                fsync_dir(self.root)
+                self._unsynced, self._clear_later, self._journalled = None, set(), {}
 
     def make_durable(self, key: str) -> None:
         """fsync one record (and its applied content) now, inside a batch too."""
@@ -168,12 +190,21 @@ class StateDir:
     def intent_path(self, key: str) -> Path:
         return self.root / f"{key}{INTENT_SUFFIX}"
 
+    @property
+    def journal_path(self) -> Path:
+        return self.root / JOURNAL_FILE
+
     def write_intent(self, key: str, intent: Intent) -> None:
         if self._unsynced is not None and key in self._unsynced:
             # This replaces the intent that anchors the key's previous, not yet synced, outcome.
             self.make_durable(key)
             self._unsynced.discard(key)
         self._clear_later.discard(key)
+        if self._journal is not None:
+            self._journal.append(key, intent)  # one line, one fdatasync
+            self._journalled[key] = intent
+            return
+        self.recover_journal()
         from wpsync.state.journal import intent_to_json
 
         atomic_write_json(self.intent_path(key), intent_to_json(intent))
@@ -182,23 +213,37 @@ class StateDir:
         if self._unsynced is not None:
             self._clear_later.add(key)
         else:
+            self.recover_journal()
             self.intent_path(key).unlink(missing_ok=True)
+
+    def recover_journal(self) -> None:
+        """Outside a batch: the journal a killed apply left becomes ordinary intent files (durably),
+        so settling, `wpsync forget` and a person all see one KEY.intent.json per call in flight."""
+        if self._journal is None and self.journal_path.exists():
+            found = read_journal(self.journal_path)
+            checkpoint(self.journal_path, [(self.intent_path(k), i) for k, i in found.items()])
 
     def intent_pending(self, key: str) -> bool:
         """Whether ``key`` has an intent not yet settled (one cleared inside a batch is settled)."""
-        return key not in self._clear_later and self.intent_path(key).exists()
+        if key in self._clear_later:
+            return False
+        if key in self._journalled or self.intent_path(key).exists():
+            return True
+        return self._journal is None and key in read_journal(self.journal_path)
 
     def intents(self) -> dict[str, Intent]:
         if not self.root.is_dir():
             return {}
         found = sorted(self.root.glob(f"*{INTENT_SUFFIX}"))
-        if not found:
+        journal = self._journalled if self._journal is not None else read_journal(self.journal_path)
+        if not found and not journal:
             return {}  # the usual case: the journal is not even loaded
         from wpsync.state.journal import intent_from_json
 
-        return {
+        files = {
             path.name[: -len(INTENT_SUFFIX)]: intent_from_json(str(path), read_json(path)) for path in found
         }
+        return dict(sorted((files | journal).items()))  # a journal line is newer than any file
 
     def read_applied(self, key: str) -> Applied | None:
         path = self.root / f"{key}{APPLIED_SUFFIX}"
@@ -269,6 +314,7 @@ class StateDir:
         return self._remove(key)
 
     def _remove(self, key: str) -> bool:
+        self.recover_journal()  # an intent of ``key`` in a killed run's journal goes with it too
         found = False
         for path in (self.path(key), self.root / f"{key}{APPLIED_SUFFIX}", self.intent_path(key)):
             if path.exists():
