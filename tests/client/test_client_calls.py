@@ -159,3 +159,31 @@ def test_from_env_reads_key_and_url() -> None:
 def test_from_env_says_what_is_missing(env: dict[str, str], message: str) -> None:
     with pytest.raises(InputError, match=message):
         client_from_env(env)
+
+
+V1_BODIES = [
+    b'{"status": {"status": "ERROR", "code": "E_SESSION", "msg": "no"}}',
+    b'{\n  "status" :\n\t{ "status": "ERROR", "code": "E_TOO_MANY_REQUESTS" }\n}',
+    b'{"status":{"status":"error","code":"E_OTHER"}}',
+    b'{"id": 1, "name": "A", "status": "DRAFT", "steps": {"id": "s"}}',
+    b'{"status": {"status": "OK"}}',
+    b'{"campaign": {"status": {"status": "ERROR", "code": "E_SESSION"}}}',
+    b'{"status": "RUNNING", "stats": {"status": {"status": "ERROR"}}}',
+    b'{"status": [1]}',
+    b"[]",
+]
+
+
+@pytest.mark.parametrize("body", V1_BODIES)
+def test_a_v1_error_is_found_as_parsing_every_body_would(body: bytes) -> None:
+    """The check skips parsing a body with no "status" object in it; it decides as parsing does."""
+    from wpsync.woodpecker.v1 import v1_error_in_body
+
+    response = httpx.Response(200, content=body)
+    data = json.loads(body)
+    inner = data.get("status") if isinstance(data, dict) else None
+    is_error = isinstance(inner, dict) and str(inner.get("status", "")).upper() == "ERROR"
+    found = v1_error_in_body(response)
+    assert (found is not None) == is_error
+    if found is not None:
+        assert found.code == inner["code"]

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wpsync.errors import StateError
+from wpsync.state.atomic import dumps
 from wpsync.state.journal import (
     AppendIntent,
     CreateIntent,
@@ -27,6 +30,7 @@ from wpsync.state.records import (
     StepRecord,
     applied_bytes,
     applied_from_json,
+    record_bytes,
     record_from_json,
     record_to_json,
 )
@@ -250,3 +254,37 @@ def test_a_damaged_intent_of_a_known_kind_says_what_to_look_for() -> None:
     with pytest.raises(StateError) as raised:
         intent_from_json(WHERE, {"action": "append_step", "key": "camp"})
     assert "look in Woodpecker for the step right after the recorded parent" in str(raised.value)
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)  # quotes, backslashes, controls, non-ASCII
+_STEPS = st.lists(
+    st.builds(StepRecord, _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3).map(tuple)), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=_STEPS,
+    text=_TEXT,
+    number=st.integers(min_value=0, max_value=2**63 - 1),
+    restore=st.sampled_from(["", "RUNNING", "PAUSED"]),
+)
+def test_a_record_file_is_the_indented_dump_byte_for_byte(
+    steps: list[StepRecord], text: str, number: int, restore: str
+) -> None:
+    """record_bytes lays a record out by hand (json's C string encoder, not its pure-Python indenter):
+    it must be exactly what ``atomic.dumps`` writes, for any text and any number."""
+    record = CampaignRecord(
+        key=text, lineage=text, serial=number, campaign_id=number, status=text, head_hash=text,
+        steps=tuple(steps), source_digest=text, tool_version=text, last_step_processed=number,
+        refreshed_at=text, restore_status=restore,
+    )  # fmt: skip
+    assert record_bytes(record) == dumps(record_to_json(record))
+
+
+def test_a_record_with_a_value_of_another_type_takes_the_general_path() -> None:
+    odd = replace(RECORD, steps=(StepRecord("s0", "START", "", (7,)),))  # type: ignore[arg-type]
+    assert record_bytes(odd) == dumps(record_to_json(odd))
+    assert b'"version_ids": [\n        7\n      ]' in record_bytes(odd)
+    bumped = replace(RECORD, serial=True)  # a bool is not an int here: json writes it as true
+    assert record_bytes(bumped) == dumps(record_to_json(bumped))

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from wpsync.errors import StateError
+from wpsync.state.atomic import dumps
+
+_encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for text
 
 FORMAT = 1
 
@@ -93,6 +96,35 @@ def record_to_json(record: CampaignRecord) -> dict[str, Any]:
         {"hash": s.hash, "id": s.id, "type": s.type, "version_ids": list(s.version_ids)} for s in record.steps
     ]
     return data
+
+
+def record_bytes(record: CampaignRecord) -> bytes:
+    """A record's file: ``atomic.dumps(record_to_json(record))`` byte for byte, laid out here because an
+    indented dump cannot use json's C encoder and apply writes one record per call. Each value still
+    goes through json's own string encoder; any value of a type not laid out here takes the general path."""
+    data = record_to_json(record)
+    steps = data.pop("steps")
+    if not steps or not all(type(value) is str or type(value) is int for value in data.values()):
+        return dumps(data | {"steps": steps})
+    text = _encode_string
+    body: list[str] = []
+    for step in steps:
+        versions = step["version_ids"]
+        if not (type(step["hash"]) is type(step["id"]) is type(step["type"]) is str) or any(
+            type(v) is not str for v in versions
+        ):
+            return dumps(data | {"steps": steps})
+        listed = (
+            "[\n" + ",\n".join(f"        {text(v)}" for v in versions) + "\n      ]" if versions else "[]"
+        )
+        body.append(
+            f'    {{\n      "hash": {text(step["hash"])},\n      "id": {text(step["id"])},\n'
+            f'      "type": {text(step["type"])},\n      "version_ids": {listed}\n    }}'
+        )
+    fields = {name: text(value) if type(value) is str else str(value) for name, value in data.items()}
+    fields["steps"] = "[\n" + ",\n".join(body) + "\n  ]"
+    lines = ",\n".join(f"  {text(name)}: {fields[name]}" for name in sorted(fields))
+    return f"{{\n{lines}\n}}\n".encode()
 
 
 def applied_bytes(applied: Applied) -> bytes:

@@ -30,7 +30,6 @@ from wpsync.state.atomic import (
     atomic_write_files,
     atomic_write_json,
     check_backups,
-    dumps,
     fsync_dir,
     read_json,
 )
@@ -41,8 +40,8 @@ from wpsync.state.records import (
     applied_bytes,
     applied_from_json,
     check_format,
+    record_bytes,
     record_from_json,
-    record_to_json,
 )
 from wpsync.state.run_journal import JOURNAL_FILE, RunJournal, checkpoint, read_journal
 
@@ -132,7 +131,7 @@ class StateDir:
     def write(self, record: CampaignRecord, applied: Applied | None = None) -> None:
         """Write one record (and, when given, the content it now holds), each atomically, keeping the
         previous version of each under .backup/ (a hard link: no copy, so it costs nothing per call)."""
-        files = [(self.path(record.key), dumps(record_to_json(record)))]
+        files = [(self.path(record.key), record_bytes(record))]
         if applied is not None:
             files.insert(0, (self.root / f"{record.key}{APPLIED_SUFFIX}", applied_bytes(applied)))
         durable = self._unsynced is None

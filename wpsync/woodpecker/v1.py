@@ -3,12 +3,17 @@ wild" and "Newer evidence": the help centre lists E_SESSION and E_TOO_MANY_REQUE
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from wpsync.errors import ApiErrorInfo
 from wpsync.woodpecker.errors import one_line
 
 V1_ERROR_STATUS = {"E_TOO_MANY_REQUESTS": 429, "E_SESSION": 401}  # the HTTP status each one means
+# A "status" key holding an object: how a v1 error's body reads. A campaign's "status" is text, so its
+# answer (a create's, 20 KB and more) is not parsed a second time just to find that out.
+_STATUS_OBJECT = re.compile(rb'"status"\s*:\s*\{')
 
 
 def v1_error_in_body(response: httpx.Response, secret: str | None = None) -> ApiErrorInfo | None:
@@ -19,6 +24,8 @@ def v1_error_in_body(response: httpx.Response, secret: str | None = None) -> Api
         return None
     if not response.content.startswith(b"{") or b'"status"' not in response.content[:4096]:
         return None  # the common case, decided without parsing the body twice
+    if _STATUS_OBJECT.search(response.content) is None:
+        return None  # no "status" object anywhere: the body cannot be a v1 error
     try:
         data = response.json()
     except ValueError:
