@@ -24,6 +24,7 @@ from tests.review.plans import BINDING, EXAMPLES
 from wpsync.errors import Problem
 from wpsync.files.loading import load_campaign
 from wpsync.files.to_api import add_step_body, compact_json, create_body
+from wpsync.plan.actions import pack
 from wpsync.plan.facts import Names
 from wpsync.plan.forecast import Forecast, MailboxLoad, People, StepPeople, StepWhen, Timeline, Volume
 from wpsync.plan.forecasting import ForecastInputs, forecast
@@ -106,7 +107,7 @@ DELETED = {
 def all_kinds_plan() -> Plan:
     founders = load_campaign(EXAMPLES / "four-step-multichannel.toml")
     create = CreateCampaign(
-        "q1-founders", "campaigns/q1-founders.toml", compact_json(create_body(founders)), {}, "h", ()
+        "q1-founders", "campaigns/q1-founders.toml", pack(compact_json(create_body(founders))), {}, "h", ()
     )
     one_step = load_campaign(EXAMPLES / "one-step-email.toml")
     appended = add_step_body(one_step.steps[0], one_step.schedules, parent_id="")["step"]  # type: ignore[arg-type]

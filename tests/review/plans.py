@@ -12,6 +12,7 @@ from wpsync.commands.workspace import workspace
 from wpsync.errors import Problem
 from wpsync.files.loading import load_campaign
 from wpsync.files.to_api import add_step_body, compact_json, create_body
+from wpsync.plan.actions import pack
 from wpsync.plan.plan import (
     AppendStep,
     Binding,
@@ -104,7 +105,7 @@ def refused_plan() -> Plan:
 def many_campaigns_plan(count: int) -> Plan:
     """``count`` creates of the four-step example (each ~4 KB of markdown), with distinct keys."""
     campaign = load_campaign(EXAMPLES / "four-step-multichannel.toml")
-    body = compact_json(create_body(campaign))
+    body = pack(compact_json(create_body(campaign)))
     actions = tuple(
         CreateCampaign(f"campaign-{n:04d}", f"campaigns/campaign-{n:04d}.toml", body, {}, "h", ())
         for n in range(count)
@@ -144,4 +145,4 @@ def create_action(
         "settings": {"daily_enroll": 5},
         "steps": {"type": "START", "followup": email},
     }
-    return CreateCampaign(key, f"campaigns/{key}.toml", json.dumps(body), {}, "h", ())
+    return CreateCampaign(key, f"campaigns/{key}.toml", pack(json.dumps(body)), {}, "h", ())

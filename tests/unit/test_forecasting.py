@@ -12,6 +12,7 @@ from wpsync.plan.actions import (
     MakeEditable,
     RestoreStatus,
     UpdateVersion,
+    pack,
 )
 from wpsync.plan.desired import Desired
 from wpsync.plan.facts import Facts, RemoteCampaign, StepResults
@@ -77,7 +78,7 @@ def create(key: str, enroll: int, mailboxes: list[int]) -> CreateCampaign:
         "steps": {"type": "START", "followup": chain},
     }
     return CreateCampaign(
-        key, f"campaigns/{key}.toml", json.dumps(body), head(enroll, mailboxes), "h", ("a", "b")
+        key, f"campaigns/{key}.toml", pack(json.dumps(body)), head(enroll, mailboxes), "h", ("a", "b")
     )
 
 
@@ -163,7 +164,7 @@ def test_working_days_are_said_where_they_change_the_answer() -> None:
         first = body["steps"]["followup"]
         first["followup_after"] = {"range": "DAY", "value": 1}
         first["delivery_time"] = first["followup"]["delivery_time"] = windows
-        return Plan((CreateCampaign("new", "f", json.dumps(body), {}, "h", ()),), (), (), BINDING)
+        return Plan((CreateCampaign("new", "f", pack(json.dumps(body)), {}, "h", ()),), (), (), BINDING)
 
     # Office hours: Saturday has no window, so Monday either way; nothing to say.
     (found,), _ = forecast(plan_with(OFFICE), ForecastInputs(now=friday))

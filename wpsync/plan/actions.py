@@ -18,6 +18,7 @@ moment of the call, so a plan never carries an id the state does not vouch for.
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,11 +36,15 @@ class FieldChange:
 class CreateCampaign:
     key: str
     file: str
-    body_json: str  # the exact POST /v2/campaigns body, as compact JSON: a fleet's bodies stay small
+    body_packed: bytes  # the exact POST /v2/campaigns body as compact JSON, packed: see ``pack``
     head: JSON  # canonical name, mailboxes and settings, recorded once created
     head_hash: str
     step_hashes: tuple[str, ...]
     kind: Literal["create_campaign"] = "create_campaign"
+
+    @property
+    def body_json(self) -> str:
+        return unpack(self.body_packed)
 
     @property
     def body(self) -> JSON:
@@ -50,6 +55,17 @@ class CreateCampaign:
     def steps(self) -> list[JSON]:
         """The body's steps in order, START left out (the body nests each under its parent's followup)."""
         return chain_steps(self.body)
+
+
+def pack(body_json: str) -> bytes:
+    """A create body held until it is sent: its copy is most of a new campaign's memory in a plan
+    (25 KB of JSON each in the benchmark fleet, 250 MB for 10,000), and zlib's fastest level keeps a
+    tenth of it for 0.09 ms a body; reading it back adds 0.05 ms to the 0.2 ms of parsing its JSON."""
+    return zlib.compress(body_json.encode("utf-8"), 1)
+
+
+def unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 def chain_steps(body: JSON) -> list[JSON]:

@@ -6,7 +6,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from wpsync.plan import summary
-from wpsync.plan.actions import ACTION_KINDS, Action, CreateCampaign, FieldChange
+from wpsync.plan.actions import ACTION_KINDS, Action, CreateCampaign, FieldChange, pack
 from wpsync.plan.facts import Names
 from wpsync.plan.forecast import forecast_from_json, forecast_json, load_from_json, load_json
 from wpsync.plan.plan import Binding, Moved, Note, Plan, Refreshed, Refusal
@@ -60,7 +60,7 @@ def _names_from_json(data: Any) -> Names | None:
 def _action_json(action: Action) -> JSON:
     data = asdict(action)
     if isinstance(action, CreateCampaign):  # the documented form carries the body itself
-        del data["body_json"]
+        del data["body_packed"]
         data = {
             "kind": data.pop("kind"),
             "key": data.pop("key"),
@@ -109,7 +109,7 @@ def _action_from_json(raw: JSON) -> Action:
     if cls is CreateCampaign:
         from wpsync.files.to_api import compact_json  # loads the models: only a saved plan needs it
 
-        values["body_json"] = compact_json(values.pop("body"))
+        values["body_packed"] = pack(compact_json(values.pop("body")))
     for spec in fields(cls):
         if spec.name == "changes":
             values["changes"] = tuple(FieldChange(**c) for c in values.get("changes", ()))

@@ -40,7 +40,7 @@ class Desired:
     linkedin: tuple[LinkedInUse, ...]
     campaign: Campaign | None = None  # kept for a recorded campaign only
     steps: tuple[JSON, ...] = ()  # canonical step contents, in order; recorded campaigns only
-    create_json: str = ""  # the compact create body; new campaigns only
+    create_packed: bytes = b""  # the compact create body, packed (actions.pack); new campaigns only
     status: str | None = None  # the status the file asks for (None: left as Woodpecker has it)
     make_editable: bool | None = None  # the file's own live-edit policy (None: wpsync.toml's)
     allow_duplicate_name: bool = False  # the file says: create it even if one like it exists
@@ -75,6 +75,7 @@ def canonical_settings(model: Settings) -> JSON:
 
 def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, recorded: bool) -> Desired:
     from wpsync.files.to_api import canonical_step, compact_json, content_hash, create_body
+    from wpsync.plan.actions import pack
 
     steps = tuple(canonical_step(step, campaign.schedules) for step in campaign.steps)
     head = canonical_head(campaign)
@@ -99,7 +100,7 @@ def desired_from(key: str, file: str, digest: str, campaign: Campaign, *, record
         linkedin=linkedin,
         campaign=campaign if recorded else None,
         steps=steps if recorded else (),
-        create_json="" if recorded else compact_json(create_body(campaign)),
+        create_packed=b"" if recorded else pack(compact_json(create_body(campaign))),
         status=campaign.status,
         make_editable=campaign.make_editable,
         allow_duplicate_name=campaign.allow_duplicate_name,

@@ -107,7 +107,7 @@ def make_plan(
             if not invalid and not isinstance(same_name, Refusal):
                 actions.append(
                     CreateCampaign(
-                        item.key, item.file, item.create_json, item.head, item.head_hash, item.step_hashes
+                        item.key, item.file, item.create_packed, item.head, item.head_hash, item.step_hashes
                     )
                 )
                 actions.extend(_launch(item, notes))

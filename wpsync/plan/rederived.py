@@ -15,7 +15,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from wpsync.plan.actions import Action
+from wpsync.plan.actions import Action, unpack
 from wpsync.plan.plan import Plan
 
 JSON = dict[str, Any]
@@ -26,8 +26,8 @@ SHOWN_NOT_SENT = frozenset({"prospects", "processed"})
 
 def _sent(action: Action) -> JSON:
     form = {name: value for name, value in asdict(action).items() if name not in SHOWN_NOT_SENT}
-    if "body_json" in form:  # a saved plan holds the body with its keys sorted: compare values
-        form["body_json"] = json.loads(form["body_json"])
+    if "body_packed" in form:  # a saved plan holds the body with its keys sorted: compare values
+        form["body_packed"] = json.loads(unpack(form["body_packed"]))
     return form
 
 
